@@ -1,0 +1,66 @@
+"""Visible checks: the worked examples from the instructions for a few puzzles.
+
+The hidden checks try many more inputs (other sizes, empty vectors, corner
+cases), so passing these is a good start, not the finish line.
+"""
+import pytest
+import torch
+
+from grader.checks import assert_tensor, hint, points, target
+
+
+@pytest.fixture(autouse=True)
+def _cpu_only(device):
+    """The puzzles build index tensors with arange() on the CPU and use int64 @,
+    which CUDA does not provide, so they are graded on the CPU only."""
+    if device != "cpu":
+        pytest.skip("the tensor puzzles are CPU-only (int64 matrix products and CPU "
+                    "arange); grade this exercise without --device")
+
+
+@target("ones")
+@points(1)
+@hint("ones(i) is int64 with shape (i,): where(arange(i) >= 0, 1, 0)")
+def check_ones_example(student):
+    """ones(3) is tensor([1, 1, 1])"""
+    assert_tensor(student.ones(3), torch.tensor([1, 1, 1]), name="ones(3)")
+
+
+@target("outer")
+@points(1)
+@hint("Make a a column and b a row: a[:, None] * b[None, :]")
+def check_outer_example(student):
+    """outer([1, 2, 3], [10, 20])"""
+    a, b = torch.tensor([1, 2, 3]), torch.tensor([10, 20])
+    assert_tensor(student.outer(a, b), torch.tensor([[10, 20], [20, 40], [30, 60]]),
+                  inputs=(a, b), name="outer([1, 2, 3], [10, 20])")
+
+
+@target("cumsum")
+@points(1)
+@hint("out[k] = a[0] + ... + a[k]: a @ triu(n)")
+def check_cumsum_example(student):
+    """cumsum([1, 2, 3, 4]) is [1, 3, 6, 10]"""
+    a = torch.tensor([1, 2, 3, 4])
+    assert_tensor(student.cumsum(a), torch.tensor([1, 3, 6, 10]), inputs=(a,),
+                  name="cumsum([1, 2, 3, 4])")
+
+
+@target("diff")
+@points(1)
+@hint("out[0] is a[0] itself; a[arange(i) - 1] wraps around at k = 0, so mask that spot with where")
+def check_diff_example(student):
+    """diff([1, 4, 9, 16], 4) is [1, 3, 5, 7]"""
+    a = torch.tensor([1, 4, 9, 16])
+    assert_tensor(student.diff(a, 4), torch.tensor([1, 3, 5, 7]), inputs=(a,),
+                  name="diff([1, 4, 9, 16], 4)")
+
+
+@target("flatten")
+@points(1)
+@hint("Entry k of the result is a[k // j, k % j]")
+def check_flatten_example(student):
+    """flatten([[1, 2, 3], [4, 5, 6]], 2, 3) is [1, 2, 3, 4, 5, 6]"""
+    a = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    assert_tensor(student.flatten(a, 2, 3), torch.tensor([1, 2, 3, 4, 5, 6]), inputs=(a,),
+                  name="flatten([[1, 2, 3], [4, 5, 6]], 2, 3)")

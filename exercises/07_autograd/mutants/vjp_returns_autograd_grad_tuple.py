@@ -1,0 +1,21 @@
+"""Mutant: vjp_returns_autograd_grad_tuple."""
+import torch
+
+
+def derivative_at(coeffs, x0):
+    x = torch.tensor(float(x0), dtype=torch.float64, requires_grad=True)
+    y = sum(float(c) * x ** k for k, c in enumerate(coeffs))
+    y.backward()
+    return x.grad.item()
+
+
+def vjp(f, x, v):
+    y = f(x)
+    return torch.autograd.grad(y, x, grad_outputs=v)
+
+
+def grad_after_k_backwards(f, x, k):
+    for _ in range(k):
+        y = f(x)
+        y.backward()
+    return x.grad

@@ -1,0 +1,18 @@
+"""Mutant: detach_after_forward."""
+import torch
+
+
+def predict_no_grad(model, x):
+    return model(x).detach()
+
+
+def stop_gradient_sum(a, b):
+    return a + b.detach()
+
+
+def second_derivative(f, x):
+    xg = x.detach().requires_grad_(True)
+    y = f(xg)
+    (g,) = torch.autograd.grad(y.sum(), xg, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), xg)
+    return h

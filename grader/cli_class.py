@@ -1,0 +1,1 @@
+"""Instructor commands for a whole class: `grade class`, `grade report`, `grade release`."""

@@ -1,0 +1,1 @@
+"""`grade watch`: re-grade on every save, in warm processes."""

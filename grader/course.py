@@ -1,0 +1,198 @@
+"""The course model: course.yaml and exercises/*/exercise.yaml as dataclasses.
+
+Loading a course never imports torch: `grade list`, `grade show` and
+`grade validate` stay fast. Validation lives in validate.py; this module
+assumes the files are valid and fails with CourseError when they are not.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFAULT_LIMITS = {"timeout_s": 10.0, "cpu_s": 60, "memory_mb": 2560, "output_kb": 64,
+                  "file_mb": 16}
+
+
+class CourseError(Exception):
+    """A problem with the course files or an argument naming them (exit 2)."""
+
+
+@dataclass
+class Function:
+    name: str
+    signature: str
+    points: float = 0.0
+    may_modify_inputs: bool = False
+
+
+@dataclass
+class Constraint:
+    functions: list[str]
+    no_loops: bool = False
+    single_expression: bool = False
+    forbidden_calls: list[str] = field(default_factory=list)
+    forbidden_names: list[str] = field(default_factory=list)
+    allowed_calls: list[str] | None = None
+
+
+@dataclass
+class Exercise:
+    slug: str                      # "04_broadcasting"
+    folder: Path
+    title: dict[str, str]
+    topic: str
+    difficulty: int
+    points: float
+    functions: list[Function]
+    instructions: dict[str, str]
+    hints: list[dict[str, str]]
+    constraints: list[Constraint]
+    limits: dict
+    block_imports: list[str]
+    allow_processes: bool
+
+    @property
+    def number(self) -> str:
+        return self.slug.split("_", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.slug.split("_", 1)[1] if "_" in self.slug else self.slug
+
+    @property
+    def starter(self) -> Path:
+        return self.folder / "starter.py"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.folder / "checks"
+
+    def check_files(self, include_hidden: bool = True) -> list[Path]:
+        patterns = ["public_*.py"] + (["hidden_*.py"] if include_hidden else [])
+        return [p for pat in patterns for p in sorted(self.checks_dir.glob(pat))]
+
+    def mutants(self) -> list[Path]:
+        return sorted((self.folder / "mutants").glob("*.py"))
+
+    def text(self, mapping: dict[str, str], lang: str) -> str:
+        return mapping.get(lang) or mapping.get("en") or ""
+
+    def function(self, name: str) -> Function | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+
+@dataclass
+class Course:
+    root: Path
+    title: dict[str, str]
+    salt: str
+    limits: dict
+    exercises: list[Exercise]
+    weights: dict[str, float]
+    # Exercises whose files are missing or broken: slug -> why. One broken
+    # exercise must not lock a class out of the others.
+    broken: dict[str, str] = field(default_factory=dict)
+
+    def find(self, ident: str) -> Exercise:
+        """`03`, `3`, `03_broadcasting` and `broadcasting` all name the same exercise."""
+        ident = str(ident).strip()
+        for slug, why in self.broken.items():
+            number, _, name = slug.partition("_")
+            if ident in (slug, number, name) or (ident.isdigit() and number.isdigit()
+                                                  and int(ident) == int(number)):
+                raise CourseError(why)
+        for ex in self.exercises:
+            if ident in (ex.slug, ex.number, ex.name) or (
+                    ident.isdigit() and ex.number.isdigit() and int(ident) == int(ex.number)):
+                return ex
+        known = ", ".join(ex.slug for ex in self.exercises)
+        raise CourseError(f"no exercise named {ident!r} (known: {known})")
+
+    def solution(self, ex: Exercise) -> Path:
+        return self.root / "solutions" / f"{ex.slug}.py"
+
+    def limits_for(self, ex: Exercise) -> dict:
+        return {**DEFAULT_LIMITS, **self.limits, **ex.limits}
+
+    def is_release(self) -> bool:
+        """A student bundle has no solutions folder and no hidden checks."""
+        return not (self.root / "solutions").is_dir()
+
+
+def _read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except FileNotFoundError:
+        raise CourseError(f"{path}: file not found") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise CourseError(f"{where}: not valid YAML ({getattr(e, 'problem', e)})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise CourseError(f"{path}: cannot read ({e})") from None
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds course.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course.yaml").is_file():
+            return folder
+    raise CourseError("no course.yaml here or in any parent folder (use --course PATH)")
+
+
+def _load_exercise(folder: Path) -> Exercise:
+    data = _read_yaml(folder / "exercise.yaml")
+    if not isinstance(data, dict):
+        raise CourseError(f"{folder / 'exercise.yaml'}: expected a mapping (run grade validate)")
+    try:
+        jail = data.get("jail") or {}
+        return Exercise(
+            slug=folder.name,
+            folder=folder,
+            title=data["title"],
+            topic=data.get("topic", ""),
+            difficulty=int(data.get("difficulty", 1)),
+            points=float(data.get("points", 0)),
+            functions=[Function(name=f["name"], signature=f.get("signature", f["name"] + "(...)"),
+                                points=float(f.get("points", 0)),
+                                may_modify_inputs=bool(f.get("may_modify_inputs", False)))
+                       for f in data.get("functions", [])],
+            instructions=data.get("instructions", {}),
+            hints=data.get("hints", []) or [],
+            constraints=[Constraint(**c) for c in data.get("constraints", []) or []],
+            limits=data.get("limits", {}) or {},
+            block_imports=list(jail.get("block_imports", []) or []),
+            allow_processes=bool(jail.get("allow_processes", False)),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise CourseError(f"{folder / 'exercise.yaml'}: invalid ({e}); run grade validate") from None
+
+
+@functools.lru_cache(maxsize=8)
+def load_course(root: Path) -> Course:
+    root = Path(root).resolve()
+    data = _read_yaml(root / "course.yaml")
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
+        raise CourseError(f"{root / 'course.yaml'}: expected a mapping with an exercises list"
+                          " (run grade validate)")
+    exercises, broken = [], {}
+    for slug in data["exercises"]:
+        folder = root / "exercises" / str(slug)
+        if not (folder / "exercise.yaml").is_file():
+            broken[str(slug)] = (f"{root / 'course.yaml'}: exercise {slug!r} has no"
+                                 f" exercises/{slug}/exercise.yaml")
+            continue
+        try:
+            exercises.append(_load_exercise(folder))
+        except CourseError as e:
+            broken[str(slug)] = str(e)
+    title = data.get("title", {"en": root.name})
+    return Course(root=root, title=title if isinstance(title, dict) else {"en": str(title)},
+                  salt=str(data.get("salt", "")), limits=data.get("limits", {}) or {},
+                  exercises=exercises, weights=data.get("weights", {}) or {}, broken=broken)

@@ -1,0 +1,345 @@
+"""The student process: imports the student's file and serves calls.
+
+Everything here runs in the same process as untrusted code, so nothing here
+is trusted by the check process: it only ever reports plain data, which the
+checks then judge for themselves.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import inspect
+import math
+import os
+import socket
+import sys
+import traceback
+
+import numpy as np
+import torch
+from torch.overrides import TorchFunctionMode
+
+from grader import wire
+from grader.jail import sandbox
+from grader.jail.zygote import die_with_parent
+
+
+class _BlockImports(importlib.abc.MetaPathFinder):
+    def __init__(self, names):
+        self.names = set(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] in self.names:
+            raise ImportError(f"import {fullname} is not allowed in this exercise")
+        return None
+
+
+class _CallTracer(TorchFunctionMode):
+    """Records the name of every torch function the student calls directly."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = getattr(func, "__name__", None) or repr(func)
+        owner = getattr(func, "__qualname__", "")
+        if owner.startswith("TensorBase.") or owner.startswith("Tensor."):
+            name = "Tensor." + name
+        elif getattr(func, "__objclass__", None) is torch._C.TensorBase:
+            name = "Tensor." + name
+        self.names.add(name)
+        return func(*args, **(kwargs or {}))
+
+
+def _describe_exception(exc: BaseException, path: str) -> dict:
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<the exception could not be printed>"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    where = "".join(traceback.format_list(frames[-5:]))
+    return {"type": type(exc).__name__, "message": message[:4000], "traceback": where[:8000],
+            "not_implemented": isinstance(exc, NotImplementedError),
+            "line": frames[-1].lineno if frames else None}
+
+
+class Server:
+    def __init__(self, sock: socket.socket, config: dict):
+        self.sock = sock
+        self.config = config
+        self.path = config["path"]
+        self.device = torch.device(config.get("device", "cpu"))
+        self.handles: dict[int, object] = {}
+        self.next_handle = 1
+        self.trace = bool(config.get("trace_calls"))
+        self._inputs: list[tuple[str, object]] = []
+
+    # ---------------------------------------------------------- encoding
+    def _handle_node(self, obj):
+        hid = self.next_handle
+        self.next_handle += 1
+        self.handles[hid] = obj
+        return {"t": "handle", "id": hid, "type": type(obj).__name__, "callable": callable(obj)}
+
+    def _memory_range(self, obj):
+        if isinstance(obj, torch.Tensor):
+            with torch._C.DisableTorchFunctionSubclass():
+                storage = obj.untyped_storage()
+                return obj.device.type, storage.data_ptr(), storage.nbytes()
+        if isinstance(obj, np.ndarray):
+            base = obj
+            while isinstance(base.base, np.ndarray):
+                base = base.base
+            return "cpu", base.ctypes.data, max(base.nbytes, 1)
+        return None
+
+    def _shares_with(self, obj) -> list[str]:
+        mine = self._memory_range(obj)
+        if mine is None or mine[2] == 0:
+            return []
+        names = []
+        for name, value in self._inputs:
+            theirs = self._memory_range(value)
+            if theirs and theirs[0] == mine[0] and theirs[2] and \
+                    mine[1] < theirs[1] + theirs[2] and theirs[1] < mine[1] + mine[2]:
+                names.append(name)
+        return names
+
+    def _tensor_meta(self, t: torch.Tensor) -> dict:
+        with torch._C.DisableTorchFunctionSubclass():
+            grad_fn = t.grad_fn
+            return {"device": str(t.device), "requires_grad": bool(t.requires_grad),
+                    "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
+                    "is_leaf": bool(t.is_leaf), "type_name": type(t).__name__,
+                    "shares_memory_with": self._shares_with(t)}
+
+    def _array_meta(self, a: np.ndarray) -> dict:
+        return {"shares_memory_with": self._shares_with(a)}
+
+    def encode(self, value):
+        enc = wire.Encoder(self._handle_node, self._tensor_meta, self._array_meta)
+        try:
+            node = enc.encode(value)
+        except TypeError:
+            enc = wire.Encoder(self._handle_node)
+            node = self._handle_node(value)
+        return node, enc.buffers
+
+    def decode(self, node, buffers):
+        def handle(n):
+            if n.get("t") != "ref" or n.get("id") not in self.handles:
+                raise wire.ProtocolError("unknown handle")
+            return self.handles[n["id"]]
+
+        def to_device(t, n):
+            if self.device.type != "cpu":
+                t = t.detach().to(self.device).requires_grad_(t.requires_grad)
+            return t
+
+        return wire.Decoder(buffers, handle, to_device).decode(node)
+
+    # ---------------------------------------------------------- calls
+    def _collect_inputs(self, fn, args, kwargs):
+        try:
+            bound = inspect.signature(fn).bind_partial(*args, **kwargs).arguments
+            named = list(bound.items())
+        except (TypeError, ValueError):
+            named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+        found = []
+
+        def walk(name, value, depth):
+            if isinstance(value, (torch.Tensor, np.ndarray)):
+                found.append((name, value))
+            elif depth < 2 and isinstance(value, (list, tuple)):
+                for i, v in enumerate(value):
+                    walk(f"{name}[{i}]", v, depth + 1)
+            elif depth < 2 and isinstance(value, dict):
+                for k, v in value.items():
+                    walk(f"{name}[{k!r}]", v, depth + 1)
+
+        for name, value in named:
+            walk(name, value, 0)
+        return found
+
+    def _snapshot(self, inputs):
+        snaps = []
+        with torch._C.DisableTorchFunctionSubclass():
+            for name, value in inputs:
+                if isinstance(value, torch.Tensor):
+                    snaps.append((value._version, value.detach().clone()))
+                else:
+                    snaps.append((None, value.copy()))
+        return snaps
+
+    def _mutated(self, inputs, snaps) -> list[str]:
+        changed = []
+        with torch._C.DisableTorchFunctionSubclass():
+            for (name, value), (version, before) in zip(inputs, snaps):
+                if isinstance(value, torch.Tensor):
+                    same = value._version == version or (
+                        value.shape == before.shape and torch.equal(value.detach(), before))
+                else:
+                    same = value.shape == before.shape and np.array_equal(value, before, equal_nan=True)
+                if not same:
+                    changed.append(name)
+        return changed
+
+    def call(self, fn, args, kwargs, student_function: bool):
+        inputs = self._collect_inputs(fn, args, kwargs)
+        snaps = self._snapshot(inputs)
+        grad_before = torch.is_grad_enabled()
+        dtype_before = torch.get_default_dtype()
+        tracer = _CallTracer() if (self.trace and student_function) else None
+        try:
+            if tracer:
+                with tracer:
+                    value = fn(*args, **kwargs)
+            else:
+                value = fn(*args, **kwargs)
+            error = None
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+            value, error = None, _describe_exception(exc, self.path)
+        info = {"mutated": self._mutated(inputs, snaps),
+                "torch_calls": sorted(tracer.names) if tracer else [],
+                "state_changed": []}
+        if torch.is_grad_enabled() != grad_before:
+            info["state_changed"].append(
+                "grad mode was left " + ("enabled" if torch.is_grad_enabled() else "disabled"))
+            torch.set_grad_enabled(grad_before)
+        if torch.get_default_dtype() != dtype_before:
+            info["state_changed"].append(
+                f"the default dtype was left as {torch.get_default_dtype()}")
+            torch.set_default_dtype(dtype_before)
+        devices = {str(v.device) for _, v in inputs if isinstance(v, torch.Tensor)}
+        info["input_device"] = devices.pop() if len(devices) == 1 else None
+        self._inputs = inputs
+        return value, error, info
+
+    # ---------------------------------------------------------- the loop
+    def reply(self, header: dict, buffers=()):
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        wire.send_frame(self.sock, header, buffers)
+
+    def serve(self):
+        while True:
+            try:
+                header, buffers = wire.recv_frame(self.sock)
+            except (EOFError, OSError):
+                return
+            try:
+                self.handle(header, buffers)
+            except wire.ProtocolError as exc:
+                self.reply({"ok": False, "error": {"type": "ProtocolError", "message": str(exc),
+                                                   "traceback": "", "not_implemented": False}})
+
+    def handle(self, header, buffers):
+        op = header.get("op")
+        obj = self.handles.get(header.get("obj", 0))
+        student_function = header.get("obj", 0) == 0
+        value, error, info = None, None, {}
+        self._inputs = []
+        try:
+            if op == "getattr":
+                value = getattr(obj, header["name"])
+            elif op == "has":
+                value = hasattr(obj, header["name"])
+            elif op == "call":
+                fn = getattr(obj, header["name"]) if header.get("name") else obj
+                args = self.decode(header.get("args", []), buffers)
+                kwargs = self.decode(header.get("kwargs", {"t": "dict", "items": []}), buffers)
+                value, error, info = self.call(fn, args, kwargs, student_function and "name" in header)
+            elif op == "getitem":
+                value = obj[self.decode(header["key"], buffers)]
+            elif op == "len":
+                value = len(obj)
+            elif op == "iter":
+                value = iter(obj)
+                value = value if value is not obj else iter(list(obj))
+            elif op == "next":
+                try:
+                    value = next(obj)
+                except StopIteration:
+                    self.reply({"ok": True, "stop": True})
+                    return
+            elif op == "evaluate":
+                scope = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "np": np,
+                         "math": math}
+                scope.update(self.decode(header.get("values", {"t": "dict", "items": []}), buffers))
+                value = eval(header["expr"], scope)
+            else:
+                raise wire.ProtocolError(f"unknown op {op!r}")
+        except wire.ProtocolError:
+            raise
+        except BaseException as exc:
+            value, error = None, _describe_exception(exc, self.path)
+        if error is not None:
+            self.reply({"ok": False, "error": error, "info": info})
+            return
+        try:
+            node, out = self.encode(value)
+        except BaseException as exc:
+            self.reply({"ok": False, "error": _describe_exception(exc, self.path), "info": info})
+            return
+        self.reply({"ok": True, "value": node, "info": info}, out)
+
+
+def _import_student(path: str):
+    spec = importlib.util.spec_from_file_location("submission", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["submission"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_jail(rpc_fd: int, stdout_fd: int, stderr_fd: int, config: dict, scratch: str) -> None:
+    """Runs in the freshly forked jail; never returns normally."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    die_with_parent()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(stdout_fd, 1)
+    os.dup2(stderr_fd, 2)
+    rpc = os.dup(rpc_fd)
+    for fd in {devnull, stdout_fd, stderr_fd, rpc_fd}:
+        if fd > 2 and fd != rpc:
+            os.close(fd)
+    os.closerange(3, rpc)
+    os.closerange(rpc + 1, 1 << 16)
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stdin = open(0, closefd=False)
+    os.chdir(scratch)
+    os.environ.update({"HOME": scratch, "TMPDIR": scratch, "LANG": "C.UTF-8",
+                       "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
+    sys.argv = [config["path"]]
+    sys.dont_write_bytecode = True
+    # A child forked after the parent ran a parallel op hangs in OpenMP.
+    torch.set_num_threads(1)
+    sock = socket.socket(fileno=rpc)
+    report = sandbox.apply(config, scratch)
+    blocked = config.get("block_imports") or []
+    if blocked:
+        for name in list(sys.modules):
+            if name.split(".")[0] in blocked:
+                del sys.modules[name]
+        sys.meta_path.insert(0, _BlockImports(blocked))
+    server = Server(sock, config)
+    try:
+        module = _import_student(config["path"])
+    except BaseException as exc:
+        server.reply({"ready": False, "error": _describe_exception(exc, config["path"]),
+                      "sandbox": report})
+        os._exit(0)
+    server.handles[0] = module
+    server.reply({"ready": True, "sandbox": report})
+    server.serve()
+    os._exit(0)

@@ -1,0 +1,192 @@
+"""The pytest plugin: fixtures for checks, and one record per check outcome.
+
+pytest collects and runs the checks in the trusted check process; this plugin
+gives them the `student`, `case` and `device` fixtures, watches every call
+into the jail (constraints, inputs modified in place, global state left
+changed), and turns each report into a check record of the result document.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import pytest
+
+from grader import constraints as rules
+from grader.cases import Case, seed_for
+from grader.compare import CheckFailure
+from grader.proxy import (CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
+                          StudentError, StudentImportError)
+
+
+@dataclass
+class CheckRecord:
+    id: str
+    title: str
+    function: str
+    points: float
+    visibility: str
+    hint: str
+    score: float = 0.0
+    outcome: str = "error"
+    message: str = ""
+    duration_s: float = 0.0
+    not_attempted: bool = False   # failed only because the function still raises NotImplementedError
+    seed: int | None = None
+    grader_error: bool = False
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "function": self.function,
+                "points": self.points, "score": self.score, "outcome": self.outcome,
+                "visibility": self.visibility, "message": self.message, "hint": self.hint,
+                "duration_s": round(self.duration_s, 4)}
+
+
+def _title(fn) -> str:
+    explicit = getattr(fn, "_drill_title", None)
+    if explicit:
+        return explicit
+    doc = inspect.getdoc(fn)
+    if doc:
+        return doc.strip().splitlines()[0]
+    return fn.__name__.removeprefix("check_").replace("_", " ")
+
+
+class _CallWatch:
+    """The session hooks for one running check."""
+
+    def __init__(self, plugin: "DrillPlugin", record: CheckRecord):
+        self.plugin = plugin
+        self.record = record
+
+    def before_call(self, function: str) -> None:
+        known = self.plugin.function_names
+        if not self.record.function and (not known or function in known):
+            self.record.function = function
+        broken = self.plugin.broken.get(function)
+        if broken:
+            raise ConstraintViolation(f"{function}: {broken}")
+
+    def after_call(self, function: str, info: CallInfo) -> None:
+        if not function:
+            return
+        for rule in self.plugin.rules_for(function):
+            broken = rules.check_runtime_calls(rule, info.torch_calls)
+            if broken:
+                raise ConstraintViolation(f"{function}: {broken}")
+        fn = self.plugin.exercise.function(function)
+        if info.mutated and not (fn and fn.may_modify_inputs):
+            raise CheckFailure(f"{function}() modified its input {', '.join(info.mutated)} in place;"
+                               " work on a copy (or use out-of-place operations)")
+        if info.state_changed:
+            raise CheckFailure(f"{function}() changed global torch state: "
+                               + "; ".join(info.state_changed))
+
+
+class DrillPlugin:
+    def __init__(self, session, exercise, salt: str, device: str, broken: dict[str, str],
+                 load_problem: StudentImportError | None = None):
+        self.session = session
+        self.exercise = exercise
+        self.salt = salt
+        self.device_name = device
+        self.broken = broken
+        self.load_problem = load_problem
+        self.function_names = {f.name for f in exercise.functions}
+        self.records: dict[str, CheckRecord] = {}
+        self.order: list[str] = []
+
+    def rules_for(self, function: str):
+        return [r for r in self.exercise.constraints if function in r.functions]
+
+    # -- fixtures
+    @pytest.fixture
+    def student(self, request):
+        if self.load_problem:
+            raise self.load_problem
+        record = self.records[request.node.nodeid]
+        self.session.hooks = _CallWatch(self, record)
+        self.session.start()
+        return Student(self.session)
+
+    @pytest.fixture
+    def case(self, request):
+        record = self.records[request.node.nodeid]
+        record.seed = seed_for(self.salt, self.exercise.slug, record.id)
+        return Case(record.seed, self.device_name)
+
+    @pytest.fixture
+    def device(self):
+        return self.device_name
+
+    # -- collection
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            fn = item.obj
+            path = item.path.name
+            record = CheckRecord(
+                id=f"{path}::{item.name}",
+                title=_title(fn),
+                function=getattr(fn, "_drill_target", ""),
+                points=float(getattr(fn, "_drill_points", 1.0)),
+                visibility="hidden" if path.startswith("hidden_") else "visible",
+                hint=getattr(fn, "_drill_hint", ""),
+            )
+            self.records[item.nodeid] = record
+            self.order.append(item.nodeid)
+
+    def pytest_runtest_setup(self, item):
+        record = self.records[item.nodeid]
+        broken = self.broken.get(record.function)
+        if broken and not self.load_problem:
+            raise ConstraintViolation(f"{record.function}: {broken}")
+
+    # -- outcomes
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        record = self.records.get(item.nodeid)
+        if record is None:
+            return
+        if call.when == "call":
+            record.duration_s = call.duration
+        if call.when == "teardown" or (call.when == "setup" and report.passed):
+            return
+        if report.passed:
+            record.outcome, record.score, record.message = "passed", record.points, ""
+            return
+        if report.skipped:
+            record.outcome, record.message = "skipped", str(call.excinfo.value) if call.excinfo else ""
+            return
+        self._classify(record, call.excinfo)
+
+    def _classify(self, record: CheckRecord, excinfo) -> None:
+        exc = excinfo.value
+        record.score = 0.0
+        if isinstance(exc, ConstraintViolation):
+            record.outcome, record.message = "constraint", str(exc)
+        elif isinstance(exc, StudentImportError):
+            record.outcome, record.message = "error", str(exc)
+        elif isinstance(exc, JailDied):
+            record.outcome, record.message = exc.reason, str(exc)
+        elif isinstance(exc, StudentError):
+            record.not_attempted = exc.not_implemented or (
+                exc.type_name == "AttributeError" and exc.message.startswith("your file does not define"))
+            record.outcome = "failed" if record.not_attempted else "error"
+            record.message = str(exc)
+            if exc.student_traceback and not exc.not_implemented:
+                record.message += "\n" + exc.student_traceback.rstrip()
+        elif isinstance(exc, StaleHandle):
+            record.outcome, record.message = "error", str(exc)
+        elif isinstance(exc, AssertionError):
+            record.outcome = "failed"
+            record.message = str(exc) or "the check failed"
+            if record.seed is not None:
+                record.message += f"\n(inputs from seed {record.seed})"
+        else:
+            # A bug in the check itself, not in the student's code.
+            record.outcome, record.grader_error = "error", True
+            record.message = (f"the check itself failed ({type(exc).__name__}: {exc});"
+                              " please tell your instructor")

@@ -1,0 +1,491 @@
+"""The check process's side of the pipe: a student session and its handles.
+
+`Session` owns the current jail (a student process), restarts it after a
+timeout, crash or exit, and turns every reply into plain data or a `Handle`.
+Checks see it through `Student`, the `student` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from grader import wire
+
+SIGNAL_REASONS = {
+    signal.SIGSEGV: "crashed with a segmentation fault",
+    signal.SIGBUS: "crashed with a bus error",
+    signal.SIGABRT: "aborted",
+    signal.SIGFPE: "crashed with a floating-point exception",
+    signal.SIGILL: "crashed with an illegal instruction",
+    signal.SIGXCPU: "used up its CPU-time limit",
+    signal.SIGXFSZ: "wrote more than the file-size limit",
+    signal.SIGSYS: "made a system call the jail forbids",
+}
+
+
+# ------------------------------------------------------------------ errors
+
+class StudentError(Exception):
+    """The student's code raised an exception."""
+
+    def __init__(self, where: str, error: dict):
+        self.where = where
+        self.type_name = error.get("type", "Exception")
+        self.message = error.get("message", "")
+        self.student_traceback = error.get("traceback", "")
+        self.not_implemented = bool(error.get("not_implemented"))
+        self.line = error.get("line")
+        if self.not_implemented:
+            text = f"{where} is not implemented yet (it still raises NotImplementedError)"
+        else:
+            text = f"{where} raised {self.type_name}: {self.message}"
+        super().__init__(text)
+
+
+class JailDied(Exception):
+    """The student process timed out, crashed or exited; `reason` is the outcome."""
+
+    def __init__(self, reason: str, message: str):
+        self.reason = reason  # "timeout" or "crashed"
+        super().__init__(message)
+
+
+class StudentImportError(Exception):
+    """The student's file could not be loaded; `status` is the grading status."""
+
+    def __init__(self, status: str, message: str):
+        self.status = status
+        super().__init__(message)
+
+
+class ConstraintViolation(Exception):
+    """The student's code broke a rule of the exercise."""
+
+
+class StaleHandle(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ metadata
+
+@dataclass
+class TensorMeta:
+    device: str = "cpu"
+    requires_grad: bool = False
+    grad_fn: str | None = None
+    is_leaf: bool = True
+    type_name: str = "Tensor"
+    shares_memory_with: list = field(default_factory=list)
+    input_device: str | None = None
+
+
+@dataclass
+class CallInfo:
+    function: str = ""
+    mutated: list = field(default_factory=list)
+    torch_calls: list = field(default_factory=list)
+    state_changed: list = field(default_factory=list)
+    input_device: str | None = None
+
+
+def meta(value) -> TensorMeta:
+    """Metadata recorded in the jail for a tensor or array that came back from it."""
+    found = getattr(value, "_drill_meta", None)
+    if found is None:
+        raise TypeError("meta() takes a tensor that came back from the student's code")
+    return found
+
+
+# ------------------------------------------------------------------ output
+
+class Capture:
+    """Keeps the first `limit` bytes of a stream; counts the rest."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.kept = bytearray()
+        self.total = 0
+        self.lock = threading.Lock()
+
+    def drain(self, fd: int) -> threading.Thread:
+        def run():
+            with os.fdopen(fd, "rb", buffering=0) as f:
+                while True:
+                    chunk = f.read(1 << 16)
+                    if not chunk:
+                        return
+                    with self.lock:
+                        room = self.limit - len(self.kept)
+                        if room > 0:
+                            self.kept += chunk[:room]
+                        self.total += len(chunk)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def text(self) -> str:
+        with self.lock:
+            text = self.kept.decode("utf-8", errors="replace")
+            if self.total > self.limit:
+                text += (f"\n[output cut: {self.total:,} bytes were printed,"
+                         f" the first {self.limit:,} are kept]\n")
+            return text
+
+
+# ------------------------------------------------------------------ session
+
+class NoHooks:
+    """What a session does around each student call; the plugin installs its own."""
+
+    def before_call(self, function: str) -> None:
+        pass
+
+    def after_call(self, function: str, info: CallInfo) -> None:
+        pass
+
+
+class _Jail:
+    """One live student process."""
+
+    def __init__(self, zygote, config: dict, stdout: Capture, stderr: Capture):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        self.zygote = zygote
+        try:
+            self.pid = zygote.spawn(config, theirs.fileno(), out_w, err_w)
+        finally:
+            theirs.close()
+            os.close(out_w)
+            os.close(err_w)
+        self.sock = ours
+        self.drains = [stdout.drain(out_r), stderr.drain(err_r)]
+        self.alive = True
+
+    def kill(self) -> dict:
+        """Kill the whole process group; returns how the process ended."""
+        if not self.alive:
+            return {}
+        self.alive = False
+        for target in (lambda: os.killpg(self.pid, signal.SIGKILL),
+                       lambda: os.kill(self.pid, signal.SIGKILL)):
+            try:
+                target()
+                break
+            except OSError:
+                continue
+        status = self.zygote.wait(self.pid)
+        self.sock.close()
+        for thread in self.drains:
+            thread.join(timeout=2)
+        return status
+
+
+class Session:
+    """A student's submission, served by a jail that restarts when it dies."""
+
+    def __init__(self, zygote, config: dict, timeout_s: float, output_limit: int = 64 * 1024):
+        self.zygote = zygote
+        self.config = config
+        self.timeout_s = timeout_s
+        self.stdout = Capture(output_limit)
+        self.stderr = Capture(output_limit)
+        self.jail: _Jail | None = None
+        self.generation = 0
+        self.import_failure: StudentImportError | None = None
+        self.sandbox: dict = {}
+        self.timed_out: set[str] = set()
+        self.last_call = CallInfo()
+        self.hooks = NoHooks()
+
+    # -- lifecycle
+    def _died(self, jail: _Jail, timed_out: bool, where: str, deadline: float) -> JailDied:
+        status = jail.kill()
+        self.jail = None
+        if timed_out:
+            return JailDied("timeout", f"{where} did not finish within {deadline:g} s"
+                                       " (an infinite loop, or far too slow?)")
+        sig, code = status.get("signal"), status.get("code")
+        if sig == signal.SIGKILL:
+            why = "was killed (out of memory?)"
+        elif sig:
+            why = SIGNAL_REASONS.get(sig, f"was killed by signal {sig}")
+        elif code is not None:
+            why = f"exited with code {code} (did it call os._exit() or sys.exit()?)"
+        else:
+            why = "stopped"
+        return JailDied("crashed", f"the student process {why} during {where}")
+
+    def start(self) -> None:
+        if self.import_failure:
+            raise self.import_failure
+        if self.jail is not None:
+            return
+        jail = _Jail(self.zygote, self.config, self.stdout, self.stderr)
+        self.jail = jail
+        self.generation += 1
+        try:
+            header, _ = self._receive(jail, "loading your file", self.timeout_s)
+        except JailDied as died:
+            status = "timeout" if died.reason == "timeout" else "crashed"
+            self.import_failure = StudentImportError(status, str(died))
+            raise self.import_failure from None
+        self.sandbox = header.get("sandbox", {})
+        if not header.get("ready"):
+            error = header.get("error", {})
+            jail.kill()
+            self.jail = None
+            where = f" (line {error['line']})" if error.get("line") else ""
+            self.import_failure = StudentImportError(
+                "import_error", f"your file raised {error.get('type')} while being loaded{where}:"
+                                f" {error.get('message', '')}")
+            raise self.import_failure
+
+    def close(self) -> None:
+        if self.jail is not None:
+            self.jail.kill()
+            self.jail = None
+
+    # -- transport
+    def _receive(self, jail: _Jail, where: str, deadline: float):
+        jail.sock.settimeout(deadline)
+        try:
+            return wire.recv_frame(jail.sock)
+        except socket.timeout:
+            raise self._died(jail, True, where, deadline) from None
+        except (EOFError, OSError, wire.ProtocolError):
+            raise self._died(jail, False, where, deadline) from None
+
+    def request(self, header: dict, buffers=(), where: str = "a call", function: str = ""):
+        self.start()
+        jail = self.jail
+        deadline = self.timeout_s
+        if function in self.timed_out:
+            # It already looped once: later checks of it still run, but
+            # cannot each cost the full deadline.
+            deadline = min(deadline, 1.0)
+        try:
+            wire.send_frame(jail.sock, header, buffers)
+        except OSError:
+            raise self._died(jail, False, where, deadline) from None
+        try:
+            return self._receive(jail, where, deadline)
+        except JailDied as died:
+            if died.reason == "timeout" and function:
+                self.timed_out.add(function)
+            raise
+
+    # -- encoding
+    def decode(self, node, buffers, info: CallInfo | None):
+        def handle(n):
+            if n.get("t") != "handle" or type(n.get("id")) is not int:
+                raise wire.ProtocolError("bad handle")
+            return Handle(self, n["id"], str(n.get("type", "object"))[:200], self.generation,
+                          origin=info.function if info else "")
+
+        def attach(t, n):
+            m = n.get("meta") or {}
+            t._drill_meta = TensorMeta(
+                device=str(m.get("device", "cpu"))[:32],
+                requires_grad=bool(m.get("requires_grad")),
+                grad_fn=(str(m["grad_fn"])[:200] if m.get("grad_fn") else None),
+                is_leaf=bool(m.get("is_leaf", True)),
+                type_name=str(m.get("type_name", "Tensor"))[:200],
+                shares_memory_with=[str(s)[:200] for s in (m.get("shares_memory_with") or [])][:64],
+                input_device=info.input_device if info else None)
+            return t
+
+        return wire.Decoder(buffers, handle, attach).decode(node)
+
+    def ask(self, op: str, obj: int = 0, where: str = "", function: str = "", **fields):
+        """One request; returns (value, CallInfo). Raises StudentError on an exception."""
+        buffers: list[bytes] = []
+        header = {"op": op, "obj": obj}
+        for key, value in fields.items():
+            if key in ("args", "kwargs", "key", "values"):
+                enc = wire.Encoder(self._encode_other)
+                header[key] = enc.encode(value)
+                # Re-number this field's buffers after those already collected.
+                header[key] = _shift_buffers(header[key], len(buffers))
+                buffers += enc.buffers
+            else:
+                header[key] = value
+        reply, out = self.request(header, buffers, where or op, function)
+        info = CallInfo(function=function)
+        raw = reply.get("info") or {}
+        if isinstance(raw, dict):
+            info.mutated = [str(s)[:200] for s in raw.get("mutated", [])][:64]
+            info.torch_calls = [str(s)[:200] for s in raw.get("torch_calls", [])][:4096]
+            info.state_changed = [str(s)[:200] for s in raw.get("state_changed", [])][:16]
+            dev = raw.get("input_device")
+            info.input_device = str(dev)[:32] if dev else None
+        if not reply.get("ok"):
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            raise StudentError(where or op, error).with_info(info)
+        if reply.get("stop"):
+            raise StopIteration
+        return self.decode(reply.get("value"), out, info), info
+
+    def call(self, obj: int, name: str | None, args, kwargs, where: str, function: str):
+        """Call a student function (by module attribute name) or a handle."""
+        if name:
+            self.hooks.before_call(name)
+        fields = {"args": list(args), "kwargs": dict(kwargs)}
+        if name:
+            fields["name"] = name
+        try:
+            value, info = self.ask("call", obj, where, function, **fields)
+        except StudentError as e:
+            self.last_call = getattr(e, "info", CallInfo(function=function))
+            raise
+        self.last_call = info
+        self.hooks.after_call(name or "", info)
+        return value
+
+    def _encode_other(self, obj):
+        if isinstance(obj, Handle):
+            if obj._generation != self.generation:
+                raise StaleHandle("an object from before the student process was restarted"
+                                  " cannot be used any more")
+            return {"t": "ref", "id": obj._id}
+        raise TypeError(f"cannot send a {type(obj).__name__} to the student's code")
+
+
+def _with_info(self, info):
+    self.info = info
+    return self
+
+
+StudentError.with_info = _with_info
+
+
+def _shift_buffers(node, offset: int):
+    if offset == 0:
+        return node
+    if isinstance(node, list):
+        return [_shift_buffers(v, offset) for v in node]
+    if isinstance(node, dict):
+        out = {k: _shift_buffers(v, offset) for k, v in node.items()}
+        if "buf" in node:
+            out["buf"] = node["buf"] + offset
+        return out
+    return node
+
+
+# ------------------------------------------------------------------ handles
+
+class Handle:
+    """An object that lives in the jail: call it, get attributes, index, iterate."""
+
+    def __init__(self, session: Session, hid: int, type_name: str, generation: int, origin="",
+                 module_attr: str = ""):
+        object.__setattr__(self, "_module_attr", module_attr)
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_id", hid)
+        object.__setattr__(self, "type_name", type_name)
+        object.__setattr__(self, "_generation", generation)
+        object.__setattr__(self, "_origin", origin)
+
+    def _check(self):
+        if self._generation != self._session.generation or self._session.jail is None:
+            raise StaleHandle(f"this {self.type_name} lived in a student process that has"
+                              " since stopped (after a timeout or crash)")
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._check()
+        value, _ = self._session.ask("getattr", self._id, f"{self.type_name}.{name}",
+                                     self._origin, name=name)
+        return value
+
+    def __call__(self, *args, **kwargs):
+        self._check()
+        if self._module_attr:
+            return self._session.call(0, self._module_attr, args, kwargs,
+                                      f"{self._module_attr}()", self._module_attr)
+        where = f"your {self.type_name}" + (f" (from {self._origin})" if self._origin else "")
+        return self._session.call(self._id, None, args, kwargs, where, self._origin)
+
+    def __getitem__(self, key):
+        self._check()
+        value, _ = self._session.ask("getitem", self._id, f"{self.type_name}[...]", key=key)
+        return value
+
+    def __len__(self):
+        self._check()
+        try:
+            value, _ = self._session.ask("len", self._id, f"len({self.type_name})")
+        except StudentError as e:
+            if e.type_name == "TypeError":  # no len(): let list() and friends fall back
+                raise TypeError(e.message) from None
+            raise
+        if type(value) is not int or value < 0:
+            raise StudentError(f"len({self.type_name})",
+                               {"type": "TypeError", "message": "__len__ did not return an int"})
+        return value
+
+    def __iter__(self):
+        self._check()
+        it, _ = self._session.ask("iter", self._id, f"iter({self.type_name})")
+        if not isinstance(it, Handle):
+            raise StudentError(f"iter({self.type_name})",
+                               {"type": "TypeError", "message": "not an iterator"})
+        while True:
+            try:
+                value, _ = self._session.ask("next", it._id, f"iterating a {self.type_name}")
+            except StopIteration:
+                return
+            yield value
+
+    def __repr__(self):
+        return f"<student's {self.type_name}>"
+
+    def __setattr__(self, name, value):
+        raise AttributeError("handles to the student's objects are read-only")
+
+
+class Student:
+    """The `student` fixture: the student's module, as seen from a check."""
+
+    def __init__(self, session: Session):
+        object.__setattr__(self, "_session", session)
+
+    @property
+    def last_call(self) -> CallInfo:
+        return self._session.last_call
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        session = self._session
+        session.hooks.before_call(name)
+        try:
+            value, _ = session.ask("getattr", 0, name, name, name=name)
+        except StudentError as e:
+            if e.type_name == "AttributeError":
+                raise StudentError(name, {"type": "AttributeError",
+                                          "message": f"your file does not define {name}"}) from None
+            raise
+        if isinstance(value, Handle):
+            object.__setattr__(value, "_origin", name)
+            object.__setattr__(value, "_module_attr", name)
+        return value
+
+    def has(self, name: str) -> bool:
+        value, _ = self._session.ask("has", 0, f"has {name}", name=name)
+        return value is True
+
+    def evaluate(self, expr: str, **values):
+        """Evaluate an expression inside the jail (torch, nn, F, np, math in scope)."""
+        value, _ = self._session.ask("evaluate", 0, "building a test input", expr=expr,
+                                     values=values)
+        return value

@@ -1,0 +1,55 @@
+"""The grade-result/1 document: the source of every report.
+
+    {"schema": "grade-result/1", "exercise": ..., "student": ..., "device": ...,
+     "status": "graded", "score": 7.0, "max_score": 10.0, "duration_s": 1.9,
+     "checks": [...], "stdout": ..., "stderr": ..., "sandbox": {...},
+     "environment": {...}}
+"""
+
+from __future__ import annotations
+
+import platform
+
+from grader import __version__
+
+SCHEMA = "grade-result/1"
+STATUSES = ("graded", "not_attempted", "syntax_error", "import_error", "timeout", "crashed")
+OUTCOMES = ("passed", "failed", "error", "timeout", "crashed", "skipped", "constraint")
+
+
+def environment() -> dict:
+    import torch
+    return {"python": platform.python_version(), "torch": torch.__version__.split("+")[0],
+            "grader": __version__, "platform": platform.system().lower()}
+
+
+def new_result(exercise, student: str, device: str) -> dict:
+    return {"schema": SCHEMA, "exercise": exercise.slug, "student": student, "device": device,
+            "status": "graded", "score": 0.0, "max_score": 0.0, "duration_s": 0.0,
+            "message": "", "checks": [], "stdout": "", "stderr": "", "sandbox": {},
+            "environment": environment()}
+
+
+def finish_result(result: dict, records, load_problem, session, duration_s: float) -> dict:
+    result["checks"] = [r.as_dict() for r in records]
+    result["max_score"] = float(sum(r.points for r in records))
+    result["score"] = float(sum(r.score for r in records))
+    result["duration_s"] = round(duration_s, 3)
+    result["stdout"] = session.stdout.text()
+    result["stderr"] = session.stderr.text()
+    result["sandbox"] = session.sandbox
+    if load_problem is not None:
+        result["status"] = load_problem.status
+        result["message"] = str(load_problem)
+    elif records and not any(r.outcome == "passed" for r in records) and \
+            all(r.not_attempted for r in records if r.outcome != "passed"):
+        result["status"] = "not_attempted"
+        result["message"] = "nothing is implemented yet: every function still raises NotImplementedError"
+    if any(r.grader_error for r in records):
+        result["grader_errors"] = sum(r.grader_error for r in records)
+    return result
+
+
+def is_full_marks(result: dict) -> bool:
+    return result["status"] == "graded" and result["max_score"] > 0 and \
+        result["score"] >= result["max_score"]

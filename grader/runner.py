@@ -1,0 +1,139 @@
+"""Grade one submission: source checks, a jail, pytest over the checks, a result.
+
+`Grader` is the warm state of a check process: the course and the zygote.
+Start it with `Grader.start(course)` before anything runs a torch op; then
+`grade()` as many submissions as you like, each in a fresh jail.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import io
+import os
+import contextlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+import torch  # noqa: E402  (the zygote must be forked right after this import)
+
+from grader import constraints  # noqa: E402
+from grader.jail.zygote import ZygoteClient, start_zygote  # noqa: E402
+from grader.result import new_result, finish_result  # noqa: E402
+
+MAX_SOURCE_BYTES = 1024 * 1024
+PYTEST_INI = Path(__file__).with_name("pytest_checks.ini")
+
+
+class SubmissionError(Exception):
+    """The submission cannot be graded at all (not a file, unreadable): exit 2."""
+
+
+@dataclass
+class Grader:
+    course: object
+    zygote: ZygoteClient
+    warmed: bool = False
+
+    @classmethod
+    def start(cls, course) -> "Grader":
+        return cls(course=course, zygote=start_zygote())
+
+    def close(self) -> None:
+        self.zygote.close()
+
+    def warm_up(self) -> None:
+        """Pay the one-time costs in the check process before the first grading."""
+        if self.warmed:
+            return
+        import pytest  # noqa: F401
+        from grader import compare  # noqa: F401
+        # The first assert_close lazily imports hundreds of modules.
+        torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
+        # pytest collects garbage twice per session; frozen objects are skipped.
+        gc.freeze()
+        self.warmed = True
+
+    def grade(self, exercise, path: Path, *, device: str = "cpu", student: str = "",
+              include_hidden: bool = True) -> dict:
+        self.warm_up()
+        started = time.perf_counter()
+        result = new_result(exercise, student, device)
+        path = Path(path)
+        source, problem = read_source(path)
+        broken: dict[str, str] = {}
+        if problem is None:
+            try:
+                tree = ast.parse(source, filename=str(path))
+                broken = constraints.check_source(tree, source, exercise.constraints)
+            except SyntaxError as e:
+                line = (e.text or "").rstrip()
+                problem = ("syntax_error", f"syntax error on line {e.lineno}: {e.msg}"
+                           + (f"\n    {line}" if line else ""))
+            except (ValueError, RecursionError) as e:
+                problem = ("syntax_error", f"your file cannot be parsed: {e}")
+        limits = self.course.limits_for(exercise)
+        config = {
+            "path": str(path.resolve()),
+            "device": device,
+            "limits": limits,
+            "block_imports": exercise.block_imports,
+            "allow_processes": exercise.allow_processes,
+            "trace_calls": any(r.forbidden_calls or r.allowed_calls is not None
+                               for r in exercise.constraints),
+        }
+        from grader.proxy import Session, StudentImportError
+        session = Session(self.zygote, config, float(limits["timeout_s"]),
+                          int(limits["output_kb"]) * 1024)
+        load_problem = StudentImportError(*problem) if problem else None
+        try:
+            records = run_checks(exercise, session, self.course.salt, device, broken,
+                                 load_problem, include_hidden)
+        finally:
+            session.close()
+        if load_problem is None and session.import_failure is not None:
+            load_problem = session.import_failure
+        return finish_result(result, records, load_problem, session,
+                             time.perf_counter() - started)
+
+
+def read_source(path: Path) -> tuple[str, tuple[str, str] | None]:
+    """The submission's text, or (status, message) saying why it cannot be used."""
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a directory, not a Python file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return "", ("syntax_error", f"your file is {size:,} bytes; the limit is"
+                                        f" {MAX_SOURCE_BYTES:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SubmissionError(f"{path}: no such file") from None
+    except OSError as e:
+        raise SubmissionError(f"{path}: cannot read it ({e.strerror})") from None
+    if b"\0" in data:
+        return "", ("syntax_error", "your file is not Python source (it contains binary data)")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        return "", ("syntax_error", f"your file is not UTF-8 text (byte {e.start})")
+
+
+def run_checks(exercise, session, salt, device, broken, load_problem, include_hidden):
+    import pytest
+    from grader.plugin import DrillPlugin
+
+    plugin = DrillPlugin(session, exercise, salt, device, broken, load_problem)
+    files = [str(p) for p in exercise.check_files(include_hidden)]
+    if not files:
+        return []
+    args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
+            "-p", "no:cacheprovider", "-p", "no:warnings", "-p", "no:stepwise",
+            "-q", "--import-mode=importlib"]
+    # The check process prints nothing of pytest's own: the result is the report.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pytest.main(args, plugins=[plugin])
+    return [plugin.records[nid] for nid in plugin.order]
