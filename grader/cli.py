@@ -151,8 +151,10 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
     finally:
         grader.close()
     _emit(course, ex, result, as_json, html_path)
-    from grader import progress
-    progress.record(course, result)
+    if Path("work").resolve() in path.resolve().parents:
+        # Only the student's own workspace counts towards `grade progress`.
+        from grader import progress
+        progress.record(course, result)
     from grader.result import is_full_marks
     ctx.exit(EXIT_OK if is_full_marks(result) else EXIT_NOT_FULL)
 
@@ -245,6 +247,3 @@ def check_solutions(ctx, only, json_path):
 
 # Commands that live in their own modules register themselves on `main`.
 from grader import cli_class, cli_watch  # noqa: E402,F401
-
-if __name__ == "__main__":
-    main()

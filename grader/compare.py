@@ -72,9 +72,32 @@ def diagnose_shape(actual: tuple, expected: tuple) -> str:
     return ""
 
 
+def _assert_close(actual, expected, **options) -> None:
+    """torch.testing.assert_close, minus its DTensor check.
+
+    assert_close first asks whether either side is a DTensor, and that import
+    pulls in torch.distributed.tensor and sympy: about 520 modules and 0.8 s
+    on the first comparison of every check process. Our tensors are rebuilt
+    from bytes by the wire or made by a check, never DTensors, so we call the
+    comparison assert_close delegates to, with its pair types: torch.testing
+    still makes every decision.
+    """
+    try:
+        from torch.testing._comparison import (BooleanPair, NonePair, NumberPair,
+                                               TensorLikePair, not_close_error_metas)
+    except ImportError:  # a torch whose internals moved: same verdict, slower first call
+        torch.testing.assert_close(actual, expected, **options)
+        return
+    errors = not_close_error_metas(actual, expected,
+                                   pair_types=(NonePair, BooleanPair, NumberPair, TensorLikePair),
+                                   **options)
+    if errors:
+        raise errors[0].to_error()
+
+
 def _close(a: torch.Tensor, b: torch.Tensor, rtol, atol) -> bool:
     try:
-        torch.testing.assert_close(a, b, rtol=rtol, atol=atol, equal_nan=True,
+        _assert_close(a, b, rtol=rtol, atol=atol, equal_nan=True,
                                    check_device=False, check_dtype=False)
         return True
     except AssertionError:
@@ -139,8 +162,8 @@ def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, input
     if expected.dtype != actual.dtype:
         expected = expected.to(actual.dtype)
     try:
-        torch.testing.assert_close(actual.detach(), expected, rtol=rtol, atol=atol,
-                                   equal_nan=False, check_device=False)
+        _assert_close(actual.detach(), expected, rtol=rtol, atol=atol,
+                      equal_nan=False, check_device=False)
         return
     except AssertionError:
         pass

@@ -76,8 +76,11 @@ def _load(path: Path, rel: str, problems: list[Problem]):
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
+        context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
+        where = (f" ({context} that starts on line {context_mark.line + 1})"
+                 if context and context_mark else "")
         problems.append(Problem(rel, mark.line + 1 if mark else 0, "",
-                                f"not valid YAML: {getattr(e, 'problem', None) or e}"))
+                                f"not valid YAML: {getattr(e, 'problem', None) or e}{where}"))
         return None, None
     return data, node
 

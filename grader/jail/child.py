@@ -43,13 +43,15 @@ class _CallTracer(TorchFunctionMode):
         self.names: set[str] = set()
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        name = getattr(func, "__name__", None) or repr(func)
-        owner = getattr(func, "__qualname__", "")
-        if owner.startswith("TensorBase.") or owner.startswith("Tensor."):
-            name = "Tensor." + name
-        elif getattr(func, "__objclass__", None) is torch._C.TensorBase:
-            name = "Tensor." + name
-        self.names.add(name)
+        name = getattr(func, "__name__", None) or "?"
+        qualname = getattr(func, "__qualname__", "") or ""
+        if qualname.startswith(("TensorBase.", "Tensor.", "getset_descriptor.")) or \
+                getattr(func, "__objclass__", None) is torch._C.TensorBase:
+            # Methods and operators look alike here (2 * x is Tensor.mul).
+            self.names.add("Tensor." + name)
+        else:
+            module = getattr(func, "__module__", None) or "torch"
+            self.names.add(("torch" if module.startswith("torch._C") else module) + "." + name)
         return func(*args, **(kwargs or {}))
 
 

@@ -1,0 +1,93 @@
+"""assert_tensor and friends: the right verdict, and words a learner can use."""
+
+import pytest
+import torch
+
+from grader.compare import CheckFailure, assert_equal, assert_number, assert_tensor
+from grader.proxy import TensorMeta
+
+
+def from_jail(t, **meta):
+    t._drill_meta = TensorMeta(**meta)
+    return t
+
+
+def failure(actual, expected, **kw) -> str:
+    with pytest.raises(CheckFailure) as info:
+        assert_tensor(actual, expected, **kw)
+    return str(info.value)
+
+
+def test_a_match_passes_within_tolerance():
+    x = torch.randn(3, 4)
+    assert_tensor(from_jail(x + 1e-7), x)
+
+
+def test_not_a_tensor_says_what_it_is():
+    assert "None (did you forget a return statement?)" in failure(None, torch.ones(2))
+    assert "a list" in failure([1.0, 2.0], torch.ones(2))
+
+
+def test_subclasses_and_parameters_are_refused():
+    p = from_jail(torch.ones(2), type_name="Parameter")
+    assert "not a Parameter" in failure(p, torch.ones(2))
+    s = from_jail(torch.ones(2), type_name="Liar")
+    assert "plain torch.Tensor, not a Liar" in failure(s, torch.ones(2))
+
+
+@pytest.mark.parametrize("actual_shape,expected_shape,words", [
+    ((4, 3), (3, 4), "transposed"),
+    ((3,), (3, 1), "size-1 axis is missing"),
+    ((3, 1), (3,), "extra size-1 axis"),
+    ((3, 3), (3,), "accidental broadcast"),
+    ((2, 6), (3, 4), "arranged differently"),
+    ((2, 3, 4), (4, 3, 2), "wrong order"),
+])
+def test_shape_diagnosis(actual_shape, expected_shape, words):
+    assert words in failure(torch.zeros(actual_shape), torch.zeros(expected_shape))
+
+
+def test_dtype_and_device():
+    assert "dtype torch.float32, expected torch.float64" in failure(
+        torch.zeros(2), torch.zeros(2, dtype=torch.float64))
+    moved = from_jail(torch.zeros(2), device="cpu", input_device="cuda:0")
+    assert "on cpu, but it should be on cuda:0 like the input" in failure(moved, torch.zeros(2))
+
+
+def test_value_messages_locate_and_explain():
+    e = torch.arange(1.0, 7.0).reshape(2, 3)
+    msg = failure(e * 2, e)
+    assert "6 of 6 values are wrong" in msg and "2 times the expected" in msg
+    assert "off by a constant +0.5" in failure(e + 0.5, e)
+    assert "wrong sign" in failure(-e, e)
+    sq = torch.randn(3, 3)
+    assert "transpose of the expected" in failure(sq.T.contiguous(), sq)
+    one = e.clone()
+    one[1, 2] = 100
+    msg = failure(one, e)
+    assert "1 of 6 values are wrong" in msg and "at index [1, 2]" in msg and "expected 6" in msg
+    assert "NaN at 1 position" in failure(torch.tensor([1.0, float("nan")]), torch.tensor([1.0, 2.0]))
+
+
+def test_integer_tensors_compare_exactly():
+    with pytest.raises(CheckFailure):
+        assert_tensor(torch.tensor([1, 2]), torch.tensor([1, 3]))
+    assert_tensor(torch.tensor([True, False]), torch.tensor([True, False]))
+
+
+def test_assert_number():
+    assert_number(0.5, 0.5 + 1e-12)
+    with pytest.raises(CheckFailure, match="use .item()"):
+        assert_number(torch.tensor(0.5), 0.5)
+    with pytest.raises(CheckFailure, match="expected 0.5"):
+        assert_number(0.25, 0.5)
+    with pytest.raises(CheckFailure, match="should be a Python int"):
+        assert_number(2.0, 2, type=int)
+
+
+def test_assert_equal_names_types():
+    assert_equal((3, 4), (3, 4))
+    with pytest.raises(CheckFailure, match="should be a tuple"):
+        assert_equal([3, 4], (3, 4))
+    with pytest.raises(CheckFailure, match=r"is \(4, 3\), expected \(3, 4\)"):
+        assert_equal((4, 3), (3, 4))
