@@ -1,1 +1,48 @@
 """`grade watch`: re-grade on every save, in warm processes."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import click
+
+from grader.cli import UsageError, _course, _exercise, _resolve_device, main
+
+
+@main.command()
+@click.argument("exercise")
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="The file to watch (default: work/<exercise>.py).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
+              show_default=True)
+@click.pass_context
+def watch(ctx, exercise, file, device):
+    """Grade, then re-grade every time the file is saved (Ctrl-C to stop)."""
+    course = _course(ctx)
+    ex = _exercise(course, exercise)
+    path = Path(file) if file else Path("work") / f"{ex.slug}.py"
+    if not path.exists():
+        hint = "" if file else f" (create it with: grade start {ex.number})"
+        raise UsageError(f"{path}: no such file{hint}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not a Python file")
+    from grader import progress
+    from grader import watch as watching
+    from grader.runner import Grader
+    grader = Grader.start(course)
+    try:
+        # After the fork: the jail's parent must never see CUDA initialised.
+        device = _resolve_device(device)
+        watching.run(grader, course, ex, path, device=device,
+                     on_result=lambda result: progress.record(course, result))
+    except KeyboardInterrupt:
+        pass
+    except watching.JailParentDied as e:
+        raise UsageError(str(e)) from None
+    finally:
+        # A second Ctrl-C must not cut the clean-up short: closing the zygote
+        # makes it kill any jail still running, and we wait for it to exit.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        grader.close()
+    click.echo("\nstopped watching")

@@ -8,6 +8,7 @@ factor off, a constant off, a sign flipped).
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import torch
@@ -48,6 +49,16 @@ def _drop_ones(shape) -> tuple:
     return tuple(s for s in shape if s != 1)
 
 
+def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:
+    """What a and b broadcast to, or None; torch.broadcast_shapes would import sympy."""
+    out = []
+    for x, y in itertools.zip_longest(reversed(a), reversed(b), fillvalue=1):
+        if x != y and 1 not in (x, y):
+            return None
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+
+
 def diagnose_shape(actual: tuple, expected: tuple) -> str:
     a, e = tuple(actual), tuple(expected)
     if len(a) == len(e) == 2 and a == e[::-1]:
@@ -58,13 +69,9 @@ def diagnose_shape(actual: tuple, expected: tuple) -> str:
         return "a size-1 axis is missing (keepdim=True, or an unsqueeze/None index?)"
     if _drop_ones(a) == _drop_ones(e) and len(a) > len(e):
         return "there is an extra size-1 axis (squeeze it, or drop keepdim=True)"
-    if math.prod(a) > math.prod(e):
-        try:
-            if torch.broadcast_shapes(e, a) == a:
-                return ("it is bigger than expected: an accidental broadcast, for example"
-                        " (n,) combined with (n, 1) gives (n, n)")
-        except RuntimeError:
-            pass
+    if math.prod(a) > math.prod(e) and _broadcast_shape(e, a) == a:
+        return ("it is bigger than expected: an accidental broadcast, for example"
+                " (n,) combined with (n, 1) gives (n, n)")
     if math.prod(a) == math.prod(e):
         return "the same number of elements arranged differently (a reshape or view is off)"
     if len(a) != len(e):

@@ -17,6 +17,10 @@ import yaml
 DEFAULT_LIMITS = {"timeout_s": 10.0, "cpu_s": 60, "memory_mb": 2560, "output_kb": 64,
                   "file_mb": 16}
 
+# libyaml's safe loader where PyYAML has it: the same documents, about 15
+# times faster (every command that loads the course parses every exercise.yaml).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class CourseError(Exception):
     """A problem with the course files or an argument naming them (exit 2)."""
@@ -128,7 +132,7 @@ class Course:
 def _read_yaml(path: Path):
     try:
         with open(path, encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return yaml.load(f, Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise CourseError(f"{path}: file not found") from None
     except yaml.YAMLError as e:

@@ -104,7 +104,9 @@ class DrillPlugin:
     @pytest.fixture
     def student(self, request):
         if self.load_problem:
-            raise self.load_problem
+            # One instance for every check: without the reset, each raise
+            # appends to its traceback and pytest's reports grow quadratically.
+            raise self.load_problem.with_traceback(None)
         record = self.records[request.node.nodeid]
         self.session.hooks = _CallWatch(self, record)
         self.session.start()

@@ -226,19 +226,24 @@ class Session:
 
     def start(self) -> None:
         if self.import_failure:
-            raise self.import_failure
+            raise self.import_failure.with_traceback(None)  # raised once per check: keep it short
         if self.jail is not None:
             return
         jail = _Jail(self.zygote, self.config, self.stdout, self.stderr)
         self.jail = jail
         self.generation += 1
         try:
+            # First what the jail says of its confinement, sent before the
+            # student's file runs (so the student cannot rewrite it), then
+            # whether the file loaded.
+            first, _ = self._receive(jail, "loading your file", self.timeout_s)
+            sandbox = first.get("sandbox")
+            self.sandbox = sandbox if isinstance(sandbox, dict) else {}
             header, _ = self._receive(jail, "loading your file", self.timeout_s)
         except JailDied as died:
             status = "timeout" if died.reason == "timeout" else "crashed"
             self.import_failure = StudentImportError(status, str(died))
             raise self.import_failure from None
-        self.sandbox = header.get("sandbox", {})
         if not header.get("ready"):
             error = header.get("error", {})
             jail.kill()

@@ -12,6 +12,7 @@ import gc
 import io
 import os
 import contextlib
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,16 @@ from grader.result import new_result, finish_result  # noqa: E402
 
 MAX_SOURCE_BYTES = 1024 * 1024
 PYTEST_INI = Path(__file__).with_name("pytest_checks.ini")
+
+
+# pytest plugins a grading has no use for. Each costs time on every run, and
+# unraisableexception/threadexception collect garbage around every check.
+UNUSED_PYTEST_PLUGINS = [
+    arg for name in ("cacheprovider", "warnings", "stepwise", "logging", "faulthandler",
+                     "junitxml", "doctest", "pastebin", "legacypath", "unraisableexception",
+                     "threadexception", "setuponly", "setupplan")
+    for arg in ("-p", f"no:{name}")
+]
 
 
 class SubmissionError(Exception):
@@ -83,6 +94,7 @@ class Grader:
             "limits": limits,
             "block_imports": exercise.block_imports,
             "allow_processes": exercise.allow_processes,
+            "protect": [str(self.course.root)],  # the jail may never read the course
             "trace_calls": any(r.forbidden_calls or r.allowed_calls is not None
                                for r in exercise.constraints),
         }
@@ -131,10 +143,25 @@ def run_checks(exercise, session, salt, device, broken, load_problem, include_hi
     files = [str(p) for p in exercise.check_files(include_hidden)]
     if not files:
         return []
+    _forget_other_exercises_checks(files)
     args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
-            "-p", "no:cacheprovider", "-p", "no:warnings", "-p", "no:stepwise",
-            "-q", "--import-mode=importlib"]
+            "-q", "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
     # The check process prints nothing of pytest's own: the result is the report.
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         pytest.main(args, plugins=[plugin])
     return [plugin.records[nid] for nid in plugin.order]
+
+
+def _forget_other_exercises_checks(files: list[str]) -> None:
+    """Drop cached check modules of another exercise that have these files' names.
+
+    --import-mode=importlib names a check module by its file name alone and
+    reuses whatever sys.modules holds under that name: without this, grading
+    07 after 04 in one process would run 04's public_examples.py. Modules of
+    this exercise stay cached, so re-grading it (watch, a class) skips the import.
+    """
+    for file in files:
+        name = Path(file).stem
+        cached = sys.modules.get(name)
+        if cached is not None and getattr(cached, "__file__", None) != file:
+            del sys.modules[name]

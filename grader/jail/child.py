@@ -335,13 +335,15 @@ def run_jail(rpc_fd: int, stdout_fd: int, stderr_fd: int, config: dict, scratch:
                 del sys.modules[name]
         sys.meta_path.insert(0, _BlockImports(blocked))
     server = Server(sock, config)
+    # Report the confinement before any student code runs: after that,
+    # anything in this process (this report included) is the student's.
+    server.reply({"sandbox": report})
     try:
         module = _import_student(config["path"])
     except BaseException as exc:
-        server.reply({"ready": False, "error": _describe_exception(exc, config["path"]),
-                      "sandbox": report})
+        server.reply({"ready": False, "error": _describe_exception(exc, config["path"])})
         os._exit(0)
     server.handles[0] = module
-    server.reply({"ready": True, "sandbox": report})
+    server.reply({"ready": True})
     server.serve()
     os._exit(0)

@@ -1,19 +1,103 @@
 """Operating-system confinement of the student process.
 
-Applied in the jail right after fork, before the student's file is imported.
-Each mechanism is best effort: what could be applied is reported back, so
-the result can say which protections were active.
+Applied in the jail right after fork, before the student's file is imported,
+in this order (each step needs what the previous ones still allow):
+
+1. resource limits: CPU seconds, address space (not the data segment: a
+   shared mmap bypasses RLIMIT_DATA), file size, open files, no core dumps,
+   and where the exercise allows processes, a process count;
+2. namespaces, where the kernel lets us make them (root, or an unprivileged
+   user namespace): a network namespace with nothing in it, and a private
+   mount namespace whose scratch directory is a small tmpfs, so a student
+   cannot fill the grader's disk;
+3. every capability dropped (it matters when the grader runs as root, for
+   instance in a container: root without capabilities cannot raise its own
+   limits, kill other users' processes or mount anything);
+4. Landlock (landlock.py): read only the Python installation and the one
+   student file, write only the scratch directory; no TCP; no signals out;
+5. seccomp (seccomp.py): no new processes, exec, sockets, ptrace,
+   namespaces, io_uring, or raised limits; threads still work.
+
+What was applied is reported back (the result's `sandbox` field) so a report
+can say when confinement was partial; `missing_protections()` answers the
+same question cheaply before anything runs, for `grade class`.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
-import resource
+import site
+import sys
+import tempfile
+from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # not POSIX
+    resource = None
+
+from grader.jail import landlock, seccomp
+
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
+SCRATCH_MB = 64
+PROCESS_LIMIT = 64  # extra processes an exercise with allow_processes may have at once
+
+# The protections a jail must have to be called confined. "landlock-tcp" and
+# "landlock-signals" matter only where processes (and so AF_UNIX sockets and
+# signals to children) are allowed: otherwise seccomp alone already refuses
+# every socket and every signal to another process.
+ESSENTIAL = ("rlimits", "landlock", "seccomp")
+ESSENTIAL_WITH_PROCESSES = ESSENTIAL + ("landlock-tcp", "landlock-signals", "process-limit")
+
+
+# ------------------------------------------------------------------ probes
+
+def _is_linux() -> bool:
+    return hasattr(os, "uname") and os.uname().sysname == "Linux"
+
+
+def missing_protections(allow_processes: bool = False) -> list[str]:
+    """The essential protections this machine cannot give a jail (cheap: no fork).
+
+    An empty list means a jail here is fully confined. `grade class` refuses
+    to run when this is not empty, unless told `--allow-unconfined`.
+    """
+    have = set()
+    if resource is not None:
+        have.add("rlimits")
+    abi = landlock.abi_version()
+    if abi >= 1:
+        have.add("landlock")
+    if abi >= 4:
+        have.add("landlock-tcp")
+    if abi >= 6:
+        have.add("landlock-signals")
+    if seccomp.supported():
+        have.add("seccomp")
+    if _process_limit_possible():
+        have.add("process-limit")
+    wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
+    return [name for name in wanted if name not in have]
+
+
+def _process_limit_possible() -> bool:
+    if resource is None:
+        return False
+    if os.geteuid() != 0:
+        return True  # RLIMIT_NPROC binds every user but root
+    return _pids_cgroup_root() is not None
+
+
+# ------------------------------------------------------------------ 1. limits
 
 def _set_limit(which: int, value: int) -> None:
     soft, hard = resource.getrlimit(which)
@@ -42,25 +126,250 @@ def apply_rlimits(limits: dict, cuda: bool) -> list[str]:
     return active
 
 
-def cut_network() -> bool:
-    """Move into a fresh network namespace with only a downed loopback."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) == 0:
-        return True
-    # Unprivileged: a user namespace first, where the kernel allows it.
-    return libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0
+def _pids_cgroup_root() -> Path | None:
+    """A writable pids-controller directory (cgroup v1), for root only."""
+    base = Path("/sys/fs/cgroup/pids")
+    if os.geteuid() == 0 and (base / "cgroup.procs").exists() and os.access(base, os.W_OK):
+        return base
+    return None
 
+
+def _count_threads() -> int:
+    """Threads on the whole machine: an upper bound on this user's (from /proc/loadavg)."""
+    with open("/proc/loadavg") as f:
+        return int(f.read().split()[3].split("/")[1])
+
+
+def limit_processes() -> str:
+    """Bound how many processes the jail can have at once (exercises with allow_processes).
+
+    RLIMIT_NPROC counts every process of the user and is ignored for root;
+    root gets a pids cgroup of its own instead.
+    """
+    if os.geteuid() != 0:
+        _set_limit(resource.RLIMIT_NPROC, _count_threads() + PROCESS_LIMIT)
+        return "nproc"
+    base = _pids_cgroup_root()
+    if base is None:
+        raise OSError("no pids cgroup to limit processes with, and root ignores RLIMIT_NPROC")
+    for stale in base.glob("drill-jail-*"):
+        try:
+            stale.rmdir()  # only succeeds once the jail that made it is gone
+        except OSError:
+            pass
+    group = base / f"drill-jail-{os.getpid()}"
+    group.mkdir(exist_ok=True)
+    (group / "pids.max").write_text(str(PROCESS_LIMIT))
+    (group / "cgroup.procs").write_text("0")
+    return "pids-cgroup"
+
+
+# ------------------------------------------------------------------ 2. namespaces
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(rc: int, what: str) -> None:
+    if rc != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def enter_namespaces(scratch: str, scratch_mb: int) -> list[str]:
+    """A fresh network namespace and a private mount namespace with a tmpfs scratch.
+
+    Root can make them directly; anyone else through a user namespace (where
+    the distribution allows those). Returns what was made.
+    """
+    libc = _libc()
+    uid, gid = os.geteuid(), os.getegid()
+    flags = CLONE_NEWNET | CLONE_NEWNS
+    if libc.unshare(flags) != 0:
+        _check(libc.unshare(CLONE_NEWUSER | flags), "unshare")
+        # Map ourselves, or files we create would belong to nobody.
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    made = ["network-namespace"]
+    # Our mounts must not propagate back to the machine's namespace.
+    _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate")
+    options = f"size={scratch_mb}m,nr_inodes=4096,mode=0700,uid={uid},gid={gid}".encode()
+    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      options), "mount tmpfs")
+    os.chdir(scratch)  # the old working directory is the folder under the mount
+    made.append("scratch-tmpfs")
+    return made
+
+
+# ------------------------------------------------------------------ 3. capabilities
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> bool:
+    """Give up every capability for good. Returns False if there were none to drop."""
+    libc = _libc()
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    _check(libc.capget(ctypes.byref(header), data), "capget")
+    if not any(d.effective or d.permitted or d.inheritable for d in data):
+        return False
+    try:
+        last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    except (OSError, ValueError):
+        last = 63
+    for cap in range(last + 1):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # needs CAP_SETPCAP: before capset
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    empty = (_CapData * 2)()
+    _check(libc.capset(ctypes.byref(header), empty), "capset")
+    return True
+
+
+# ------------------------------------------------------------------ 4. allow-lists
+
+def _package_dir(name: str) -> list[str]:
+    module = sys.modules.get(name)
+    file = getattr(module, "__file__", None)
+    return [str(Path(file).resolve().parent)] if file else []
+
+
+def _python_read_paths() -> list[str]:
+    """What a running Python with torch and numpy reads after import.
+
+    Computed once, in the zygote: in a freshly forked jail every first touch
+    of memory is a copy-on-write fault, so the less work there, the better.
+    """
+    paths = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}
+    try:
+        paths.update(site.getsitepackages())
+        paths.add(site.getusersitepackages())
+    except AttributeError:  # an old virtualenv's site module
+        pass
+    for name in ("torch", "numpy", "grader"):
+        paths.update(_package_dir(name))
+    # Shared libraries loaded lazily, the dynamic loader's cache, time zones,
+    # and the few devices and /proc files numerical code reads.
+    paths.update(["/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib",
+                  "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
+                  "/dev/urandom", "/dev/random", "/dev/zero",
+                  "/proc/cpuinfo", "/proc/meminfo", "/sys/devices/system/cpu"])
+    return sorted({os.path.realpath(p) for p in paths if p and os.path.exists(p)})
+
+
+PYTHON_READ_PATHS = _python_read_paths()
+CUDA_DEVICE_PATHS = ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools",
+                     "/dev/nvidia-modeset"] + [f"/dev/nvidia{i}" for i in range(16)]
+CUDA_READ_PATHS = ["/proc/driver/nvidia", "/sys/bus/pci", "/sys/devices"]
+
+
+def _contains(folder: str, path: str) -> bool:
+    """Whether `path` is `folder` or lies under it (both already resolved)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def read_paths(config: dict) -> tuple[list[str], list[str]]:
+    """(paths the jail may read, paths left out because they would expose the course).
+
+    `config["protect"]`: resolved folders the jail must never read, such as
+    the course (solutions, hidden checks). A Python installed inside the
+    course folder is fine; a folder that contains the course is not.
+    """
+    protect = [p for p in config.get("protect", []) if p]
+    allowed, refused = [], []
+    for path in PYTHON_READ_PATHS + (CUDA_READ_PATHS if _cuda(config) else []):
+        if any(_contains(path, p) for p in protect):
+            refused.append(path)
+        else:
+            allowed.append(path)
+    allowed.append("/proc/self")  # opened in the jail: only our own /proc/<pid>
+    allowed.append(config["path"])  # the one student file, not its folder
+    return allowed, refused
+
+
+def _cuda(config: dict) -> bool:
+    return config.get("device", "cpu") != "cpu"
+
+
+def apply_landlock(config: dict, scratch: str) -> tuple[landlock.Applied, list[str]]:
+    allow_processes = bool(config.get("allow_processes"))
+    read, refused = read_paths(config)
+    write = [scratch, "/dev/null"]
+    if allow_processes:
+        write.append("/dev/shm")  # multiprocessing's semaphores and shared tensors
+    if _cuda(config):
+        write += CUDA_DEVICE_PATHS
+    extra = landlock.FS_MAKE_SOCK if allow_processes else 0  # multiprocessing's listener
+    if _cuda(config):
+        extra |= landlock.FS_IOCTL_DEV
+    return landlock.restrict(read, write, extra_write_rights=extra), refused
+
+
+# ------------------------------------------------------------------ all of it
 
 def apply(config: dict, scratch: str) -> dict:
     """Confine this process. Returns what was applied, for the result."""
-    report = {"rlimits": [], "network": False}
-    cuda = config.get("device", "cpu") != "cpu"
-    try:
-        report["rlimits"] = apply_rlimits(config.get("limits", {}), cuda)
-    except (OSError, ValueError) as e:
-        report["rlimits_error"] = str(e)
-    try:
-        report["network"] = cut_network()
-    except OSError:
-        pass
+    active: list[str] = []
+    errors: list[str] = []
+    report = {"active": active, "missing": [], "rlimits": [], "landlock_abi": 0,
+              "processes": bool(config.get("allow_processes")), "errors": errors}
+    allow_processes = report["processes"]
+    if resource is None or not _is_linux():
+        errors.append(f"no confinement on {sys.platform}")
+        report["missing"] = list(ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL)
+        return report
+
+    def step(name, fn):
+        try:
+            return fn()
+        except (OSError, ValueError, AttributeError) as e:
+            errors.append(f"{name}: {e}")
+            return None
+
+    # The scratch directory is the only writable place. tempfile caches its
+    # answer, and the zygote may already have asked (inheriting "/tmp").
+    tempfile.tempdir = scratch
+    limits = config.get("limits", {})
+    rl = step("rlimits", lambda: apply_rlimits(limits, _cuda(config)))
+    if rl:
+        report["rlimits"] = rl
+        active.append("rlimits")
+    if allow_processes:
+        how = step("process-limit", limit_processes)
+        if how:
+            active.append("process-limit")
+            report["rlimits"].append(f"processes<={PROCESS_LIMIT} ({how})")
+    made = step("namespaces", lambda: enter_namespaces(
+        scratch, int(limits.get("scratch_mb", SCRATCH_MB))))
+    active += made or []
+    if step("capabilities", drop_capabilities):
+        active.append("capabilities-dropped")
+    ll = step("landlock", lambda: apply_landlock(config, scratch))
+    if ll:
+        applied, refused = ll
+        report["landlock_abi"] = applied.abi
+        if refused:
+            report["landlock_refused_paths"] = refused
+        if applied.filesystem:
+            active.append("landlock")
+        if applied.tcp:
+            active.append("landlock-tcp")
+        if applied.signals:
+            active.append("landlock-signals")
+    if seccomp.supported() and step("seccomp", lambda: seccomp.install(allow_processes) or True):
+        active.append("seccomp")
+    wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
+    report["missing"] = [name for name in wanted if name not in active]
     return report

@@ -1,0 +1,416 @@
+"""Grade a whole class: a pool of check processes, each with its own warm jail parent.
+
+Why plain subprocesses (`python -m grader.classroom worker`) speaking JSON
+lines over stdin/stdout, rather than multiprocessing:
+
+- A worker must import torch and fork its zygote (Grader.start) before any
+  torch op runs in it. A fresh interpreter guarantees that; a forked pool
+  would inherit whatever the parent did, and forkserver ignores its preload
+  list on Python 3.11 (DESIGN.md).
+- Nothing is pickled, and a worker that dies takes only its own grading with
+  it: the pool notices the closed pipe, retries that grading once on a fresh
+  worker, and carries on (a ProcessPoolExecutor breaks as a whole).
+- Workers ask the kernel to kill them when the parent dies (PR_SET_PDEATHSIG),
+  and their zygotes and jails follow, so `kill -9` of `grade class` leaves
+  nothing running.
+
+The parent never imports torch; it alone writes the gradebook, one
+transaction per finished grading, so a run killed at any moment resumes
+where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import __version__, flags
+from grader.gradebook import Gradebook
+from grader.submissions import discover, file_ids
+
+STARTUP_S = 300.0          # a worker that is not ready by then is dead
+RETRIES = 1                # a grading whose worker died is tried once more
+
+
+class PoolError(Exception):
+    """The pool cannot grade at all (no worker starts): exit 2."""
+
+
+# ------------------------------------------------------------------ the worker
+
+def _send(stream, message: dict) -> None:
+    stream.write(json.dumps(message, ensure_ascii=False) + "\n")
+    stream.flush()
+
+
+def worker_main(course_root: str, parent_pid: int, device: str) -> None:
+    """One check process: warm up, then grade each task read from stdin."""
+    from grader.jail.zygote import die_with_parent
+    die_with_parent()
+    if os.getppid() != parent_pid:       # the parent died before we asked
+        os._exit(1)
+    # Ctrl-C reaches the whole terminal group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Our stdout is the protocol: keep a private copy of it and point fd 1 at
+    # stderr, so a stray print (ours, pytest's, a C library's) cannot corrupt it.
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    from grader.course import CourseError, load_course
+    try:
+        course = load_course(Path(course_root))
+    except CourseError as e:
+        _send(protocol, {"fatal": str(e)})
+        return
+    from grader.runner import Grader, SubmissionError   # imports torch; runs no op
+    import torch
+    if device == "cuda" and not torch.cuda.is_available():
+        _send(protocol, {"fatal": "--device cuda: CUDA is not available on this machine"})
+        return
+    grader = Grader.start(course)      # the zygote: forked before any torch op
+    # One core per worker: the pool is the parallelism.
+    torch.set_num_threads(1)
+    grader.warm_up()
+    _send(protocol, {"ready": True, "pid": os.getpid()})
+    try:
+        for line in sys.stdin:
+            task = json.loads(line)
+            try:
+                ex = course.find(task["exercise"])
+                result = grader.grade(ex, Path(task["path"]), device=task["device"],
+                                      student=task["student"])
+                _send(protocol, {"id": task["id"], "result": result})
+            except (SubmissionError, CourseError) as e:
+                _send(protocol, {"id": task["id"], "error": str(e)})
+            except Exception as e:  # a grader bug: report it, then let a fresh worker go on
+                import traceback
+                traceback.print_exc()
+                _send(protocol, {"id": task["id"], "error": f"grader error: {type(e).__name__}: {e}",
+                                 "fatal_worker": True})
+                return
+    finally:
+        grader.close()
+
+
+# ------------------------------------------------------------------ the pool
+
+@dataclass
+class Task:
+    id: int
+    student: str
+    exercise: str
+    path: str
+    sha256: str
+    device: str
+    tries: int = 0
+
+    def message(self) -> dict:
+        return {"id": self.id, "student": self.student, "exercise": self.exercise,
+                "path": self.path, "device": self.device}
+
+
+@dataclass
+class Outcome:
+    task: Task
+    result: dict | None = None     # a grade-result/1 document
+    error: str = ""                # could not be graded (not stored)
+
+
+@dataclass
+class _Worker:
+    number: int
+    proc: subprocess.Popen
+    ready: bool = False
+    task: Task | None = None
+    since: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Pool:
+    """N check processes fed one task at a time; results come back as they finish."""
+
+    def __init__(self, course_root: Path, workers: int, device: str, log_dir: Path,
+                 grading_limit_s: float):
+        self.course_root = Path(course_root)
+        self.size = max(1, int(workers))
+        self.device = device
+        self.log_dir = Path(log_dir)
+        self.grading_limit_s = grading_limit_s
+        self.events: queue.Queue = queue.Queue()
+        self.workers: dict[int, _Worker] = {}
+        self.next_number = 0
+        self.deaths = 0
+
+    # -- worker lifecycle
+    def _spawn(self) -> _Worker:
+        number = self.next_number
+        self.next_number += 1
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"worker-{number % self.size}.log", "ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "grader.classroom", "worker", str(self.course_root),
+             str(os.getpid()), self.device],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0,
+            start_new_session=True)   # our Ctrl-C and job control do not reach it directly
+        log.close()
+        worker = _Worker(number, proc)
+        self.workers[number] = worker
+        threading.Thread(target=self._read, args=(worker,), daemon=True).start()
+        return worker
+
+    def _read(self, worker: _Worker) -> None:
+        for line in worker.proc.stdout:
+            try:
+                self.events.put((worker.number, json.loads(line)))
+            except ValueError:
+                continue
+        self.events.put((worker.number, None))
+
+    def _kill(self, worker: _Worker) -> None:
+        self.workers.pop(worker.number, None)
+        try:
+            os.killpg(worker.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            worker.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self) -> None:
+        for worker in list(self.workers.values()):
+            try:
+                worker.proc.stdin.close()
+            except OSError:
+                pass
+        deadline = time.monotonic() + 10
+        for worker in list(self.workers.values()):
+            try:
+                worker.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            self._kill(worker)
+
+    def _log_tail(self) -> str:
+        try:
+            text = (self.log_dir / "worker-0.log").read_text(errors="replace").strip()
+            return text.splitlines()[-1] if text else ""
+        except OSError:
+            return ""
+
+    # -- running
+    def run(self, tasks: list[Task]):
+        """Yield an Outcome per task as each finishes."""
+        pending = deque(tasks)
+        for _ in range(min(self.size, len(tasks))):
+            self._spawn()
+        while pending or any(w.task for w in self.workers.values()):
+            for worker in self.workers.values():
+                if worker.ready and worker.task is None and pending:
+                    task = pending.popleft()
+                    try:
+                        worker.proc.stdin.write((json.dumps(task.message()) + "\n").encode())
+                        worker.proc.stdin.flush()
+                        worker.task, worker.since = task, time.monotonic()
+                    except OSError:
+                        pending.appendleft(task)   # it died; its EOF event follows
+            try:
+                number, message = self.events.get(timeout=1.0)
+            except queue.Empty:
+                yield from self._watchdog(pending)
+                continue
+            worker = self.workers.get(number)
+            if worker is None:
+                continue                            # a worker we already killed
+            if message is None:
+                yield from self._died(worker, pending, "the check process died")
+            elif "fatal" in message:
+                self.close()
+                raise PoolError(message["fatal"])
+            elif message.get("ready"):
+                worker.ready = True
+            elif "id" in message and worker.task is not None and message["id"] == worker.task.id:
+                task, worker.task = worker.task, None
+                if "result" in message:
+                    yield Outcome(task, result=message["result"])
+                else:
+                    yield Outcome(task, error=message.get("error", "unknown error"))
+                if message.get("fatal_worker"):
+                    self._kill(worker)
+                    self._respawn_if_needed(pending)
+
+    def _watchdog(self, pending):
+        now = time.monotonic()
+        for worker in list(self.workers.values()):
+            if not worker.ready and now - worker.started > STARTUP_S:
+                yield from self._died(worker, pending, "the check process did not start")
+            elif worker.task is not None and now - worker.since > self.grading_limit_s:
+                task = worker.task
+                worker.task = None
+                self._kill(worker)
+                self._respawn_if_needed(pending)
+                yield Outcome(task, result=stopped_result(
+                    task, "timeout", f"grading took longer than {self.grading_limit_s:g} s"
+                                     " and was stopped"))
+
+    def _died(self, worker: _Worker, pending, why: str):
+        task = worker.task
+        worker.task = None
+        self._kill(worker)
+        self.deaths += 1
+        if self.deaths > 3 * self.size + 3 or (not worker.ready and not any(
+                w.ready for w in self.workers.values()) and self.deaths >= self.size):
+            self.close()
+            tail = self._log_tail()
+            raise PoolError(f"the check processes keep dying ({why})"
+                            + (f": {tail}" if tail else "")
+                            + f"; see {self.log_dir}/worker-*.log")
+        if task is not None:
+            task.tries += 1
+            if task.tries <= RETRIES:
+                pending.appendleft(task)
+            else:
+                yield Outcome(task, result=stopped_result(
+                    task, "crashed", f"{why} while grading this file, {task.tries} times;"
+                                     f" see {self.log_dir}/"))
+        self._respawn_if_needed(pending)
+
+    def _respawn_if_needed(self, pending) -> None:
+        busy = sum(1 for w in self.workers.values() if w.task is not None)
+        if len(self.workers) < self.size and len(self.workers) < len(pending) + busy:
+            self._spawn()
+
+
+def stopped_result(task: Task, status: str, message: str) -> dict:
+    """A grade-result/1 document for a grading the pool had to stop: no checks, no points."""
+    try:
+        from importlib.metadata import version
+        torch_version = version("torch").split("+")[0]
+    except Exception:
+        torch_version = ""
+    return {"schema": "grade-result/1", "exercise": task.exercise, "student": task.student,
+            "device": task.device, "status": status, "score": 0.0, "max_score": 0.0,
+            "duration_s": 0.0, "message": message, "checks": [], "stdout": "", "stderr": "",
+            "sandbox": {}, "environment": {"python": platform.python_version(),
+                                           "torch": torch_version, "grader": __version__,
+                                           "platform": platform.system().lower()}}
+
+
+# ------------------------------------------------------------------ a class run
+
+@dataclass
+class RunSummary:
+    students: int = 0
+    gradings: int = 0          # graded in this run
+    reused: int = 0            # already in the gradebook
+    missing: int = 0
+    errors: list = field(default_factory=list)    # (student, exercise, why)
+    ignored: list = field(default_factory=list)
+
+
+def course_info(course) -> dict:
+    return {"title": course.title, "course_root": str(course.root),
+            "order": [ex.slug for ex in course.exercises], "weights": course.weights}
+
+
+def grade_class(course, submissions: Path, report: Path, *, exercises, workers: int,
+                device: str, force: bool, progress) -> RunSummary:
+    """Discover, record the roster, grade what is missing, store each result.
+
+    `progress` gets start(total, already, students), graded(outcome) and
+    student_done(student_id, cells); it is where the terminal output lives.
+    """
+    report = Path(report)
+    report.mkdir(parents=True, exist_ok=True)
+    slugs = [ex.slug for ex in exercises]
+    students, ignored = discover(Path(submissions), slugs, report / "extracted")
+    summary = RunSummary(students=len(students), ignored=ignored)
+    book = Gradebook(report / "gradebook.sqlite")
+    try:
+        ids = file_ids([s.id for s in students])
+        book.set_roster(course_info(course), exercises, students, ids, device)
+        book.db.execute("INSERT OR REPLACE INTO meta VALUES ('ignored', ?)",
+                        (json.dumps(ignored, ensure_ascii=False),))
+        tasks, left = [], {}
+        for s in students:
+            left[s.id] = 0
+            for slug in slugs:
+                sub = s.submissions[slug]
+                if sub.missing:
+                    summary.missing += 1
+                elif not force and book.has_result(s.id, slug, sub.sha256, device):
+                    summary.reused += 1
+                else:
+                    tasks.append(Task(len(tasks), s.id, slug, str(sub.path.resolve()),
+                                      sub.sha256, device))
+                    left[s.id] += 1
+        progress.start(len(tasks), summary.reused, len(students))
+        for s in students:
+            if left[s.id] == 0:
+                progress.student_done(s.id, _cells(book, s.id))
+        if tasks:
+            timeout_s = max(float(course.limits_for(ex)["timeout_s"]) for ex in exercises)
+            pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
+                        grading_limit_s=max(300.0, 30 * timeout_s))
+            try:
+                for outcome in pool.run(tasks):
+                    task = outcome.task
+                    if outcome.result is not None:
+                        book.save(task.student, task.exercise, task.sha256, task.device,
+                                  outcome.result, _tamper(task.path))
+                        summary.gradings += 1
+                    else:
+                        summary.errors.append((task.student, task.exercise, outcome.error))
+                    progress.graded(outcome)
+                    left[task.student] -= 1
+                    if left[task.student] == 0:
+                        progress.student_done(task.student, _cells(book, task.student))
+            finally:
+                pool.close()
+        progress.finish()
+    finally:
+        book.close()
+    return summary
+
+
+def _tamper(path: str) -> list[str]:
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return flags.scan_source(source)
+
+
+def _cells(book: Gradebook, student: str) -> list[tuple[str, str]]:
+    """(exercise, "7/10" or "missing" ...) for a one-line summary of a student."""
+    out = []
+    for cur in book.current(student):
+        if cur.sha256 is None:
+            out.append((cur.exercise, "missing"))
+        elif cur.result is None:
+            out.append((cur.exercise, "not graded"))
+        else:
+            r = cur.result
+            text = f"{r['score']:g}/{r['max_score']:g}"
+            if r["status"] != "graded":
+                text += f" ({r['status']})"
+            out.append((cur.exercise, text))
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "worker":
+        worker_main(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        print("usage: python -m grader.classroom worker COURSE_ROOT PARENT_PID DEVICE",
+              file=sys.stderr)
+        sys.exit(2)

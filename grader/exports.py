@@ -1,0 +1,149 @@
+"""What leaves the gradebook for other tools: grades.csv, results.json, Gradescope.
+
+- grades.csv: one row per student (id, one column per exercise, total,
+  percentage), for a spreadsheet or an LMS grade column. A missing exercise
+  scores 0. Nothing in it depends on timing, so the same gradebook always
+  gives the same bytes.
+- results.json: everything, every result document included.
+- gradescope/<student>/results.json: Gradescope's autograder format
+  (score, tests[] with name, score, max_score, output, visibility, ...), so
+  the same checks can feed a Gradescope assignment.
+
+Every file is written to a temporary name and renamed, so a crash leaves
+the previous version whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader import __version__
+
+# A cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def number(x: float) -> str:
+    """A score as a spreadsheet reads it: 7, 7.5, 7.3333."""
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def grades_csv(view) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", *[ex["slug"] for ex in view.exercises], "total", "percentage"])
+    for s in view.students:
+        writer.writerow([_safe_cell(s.id),
+                         *[number(s.cells[ex["slug"]].score) for ex in view.exercises],
+                         number(s.total), f"{s.percentage:.2f}"])
+    return out.getvalue()
+
+
+def _stats_dict(st) -> dict:
+    return {"exercise": st.slug, "points": st.points, "submitted": st.submitted,
+            "missing": st.missing, "not_graded_yet": st.pending, "mean": st.mean,
+            "median": st.median, "full_marks": st.full_marks,
+            "histogram": [{"from": b.low, "to": b.high, "count": b.count} for b in st.bins]}
+
+
+def results_json(view) -> str:
+    students = []
+    for s in view.students:
+        cells = {}
+        for slug, c in s.cells.items():
+            cells[slug] = {"state": c.state, "score": c.score, "max_score": c.max_score,
+                           "sha256": c.sha256, "note": c.note,
+                           "flags": [{"kind": k, "detail": d} for k, d in c.flags],
+                           "result": c.result}
+        students.append({"id": s.id, "file_id": s.file_id, "source": s.source, "notes": s.notes,
+                         "total": s.total, "max_total": s.max_total,
+                         "percentage": round(s.percentage, 4), "exercises": cells})
+    doc = {
+        "schema": "grade-class/1", "grader": __version__, "course": view.title,
+        "exercises": view.exercises, "weights": view.weights,
+        "statistics": [_stats_dict(st) for st in view.stats],
+        "checks": [{"exercise": c.exercise, "id": c.id, "title": c.title,
+                    "visibility": c.visibility, "attempts": c.attempts, "failures": c.failures,
+                    "failure_rate": round(c.rate, 4), "outcomes": c.outcomes,
+                    "common_messages": [{"message": m, "count": n} for m, n in c.messages]}
+                   for c in view.checks],
+        "flags": [{"student": sid, "exercise": ex, "kind": kind, "detail": detail}
+                  for sid, _fid, ex, kind, detail in view.flags],
+        "students": students,
+    }
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def gradescope_results(student, exercises) -> dict:
+    """One student in Gradescope's results.json format (all exercises, one test per check)."""
+    tests = []
+    output = []
+    seconds = 0.0
+    for ex in exercises:
+        cell = student.cells[ex["slug"]]
+        name = ex["title"].get("en", ex["slug"])
+        if cell.result is None:
+            why = "no file was submitted" if cell.state == "missing" else "not graded yet"
+            output.append(f"{ex['slug']}: {why}" + (f" ({cell.note})" if cell.note else ""))
+            tests.append({"name": f"{ex['slug']}: {name}", "score": 0.0,
+                          "max_score": ex["points"], "status": "failed", "output": why,
+                          "visibility": "visible", "execution_time": 0.0})
+            continue
+        result = cell.result
+        seconds += float(result.get("duration_s", 0.0))
+        if result.get("message"):
+            output.append(f"{ex['slug']}: {result['message']}")
+        for number_in_ex, c in enumerate(result["checks"], 1):
+            text = c["message"] or ""
+            if c.get("hint") and c["outcome"] != "passed":
+                text += ("\n" if text else "") + "hint: " + c["hint"]
+            tests.append({
+                "name": f"{ex['slug']}: {c['title']}",
+                "number": f"{ex['slug'].split('_', 1)[0]}.{number_in_ex}",
+                "score": float(c["score"]), "max_score": float(c["points"]),
+                "status": "passed" if c["outcome"] == "passed" else "failed",
+                "output": text,
+                # Gradescope's own word for "shown once the due date has passed".
+                "visibility": "after_due_date" if c["visibility"] == "hidden" else "visible",
+                "execution_time": round(float(c.get("duration_s", 0.0)), 4),
+                "tags": [ex["slug"], c["outcome"]],
+            })
+    return {"score": round(student.total, 4), "max_score": student.max_total,
+            "execution_time": int(round(seconds)), "output": "\n".join(output),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def write_all(view, report_dir: Path) -> None:
+    report_dir = Path(report_dir)
+    write_atomic(report_dir / "grades.csv", grades_csv(view))
+    write_atomic(report_dir / "results.json", results_json(view))
+    for s in view.students:
+        write_atomic(report_dir / "gradescope" / s.file_id / "results.json",
+                     json.dumps(gradescope_results(s, view.exercises), indent=1,
+                                ensure_ascii=False) + "\n")

@@ -1,0 +1,112 @@
+"""HTML views of results: the class report, a page per student, a page per grading.
+
+Rendered with the jinja2 templates in grader/templates/. Every page is one
+self-contained file: inline CSS, inline SVG plots drawn from the data, no
+script, no font, nothing fetched, so it opens from a file:// URL, offline,
+on a phone. A student page shows a hidden check's outcome and points, never
+its title, message or hint, unless `reveal_hidden` (after the due date).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+
+from grader.exports import number, write_atomic
+from grader.report_terminal import STATUS_WORDS
+
+TEMPLATES = Path(__file__).with_name("templates")
+MARKS = {"passed": "✓", "failed": "✗", "error": "✗", "timeout": "⏱", "crashed": "✗",
+         "skipped": "–", "constraint": "⛔"}
+
+
+def score_colour(fraction) -> str:
+    """Red (0) through amber to green (1); grey for nothing to show."""
+    if fraction is None:
+        return "#e5e7eb"
+    fraction = min(max(float(fraction), 0.0), 1.0)
+    return f"hsl({fraction * 120:.0f}, 70%, 80%)"
+
+
+def _short(x) -> str:
+    """A statistic: at most two decimals."""
+    return "–" if x is None else (f"{x:.2f}".rstrip("0").rstrip(".") or "0")
+
+
+def _percent(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["number"] = number
+    env.filters["colour"] = score_colour
+    env.filters["percent"] = _percent
+    env.filters["short"] = _short
+    env.globals.update(marks=MARKS, status_words=STATUS_WORDS)
+    return env
+
+
+def _title(mapping, fallback: str) -> str:
+    return (mapping or {}).get("en") or fallback
+
+
+def exercise_section(result: dict | None, *, slug: str, title: str, points: float,
+                     state: str = "", note: str = "") -> dict:
+    """What the result macro needs for one exercise of one student."""
+    return {"slug": slug, "number": slug.split("_", 1)[0], "title": title, "points": points,
+            "result": result, "state": state or (result["status"] if result else "missing"),
+            "note": note}
+
+
+def write_exercise_page(result: dict, exercise, path: Path, reveal_hidden: bool = False) -> None:
+    """`grade exercise NN --html PATH`: the same section a student page shows."""
+    section = exercise_section(result, slug=exercise.slug,
+                               title=exercise.text(exercise.title, "en"),
+                               points=float(result.get("max_score") or exercise.points))
+    html = _environment().get_template("exercise.html").render(
+        section=section, reveal_hidden=reveal_hidden,
+        page_title=f"{exercise.number} {exercise.text(exercise.title, 'en')}",
+        hidden_pending=int(getattr(exercise, "hidden_count", 0) or 0))
+    write_atomic(Path(path), html)
+
+
+def render_index(view, ignored: list[str]) -> str:
+    return _environment().get_template("index.html").render(
+        view=view, ignored=ignored, page_title=f"{view.title}: class report")
+
+
+def render_student(view, student, reveal_hidden: bool) -> str:
+    sections = []
+    for ex in view.exercises:
+        cell = student.cells[ex["slug"]]
+        sections.append(exercise_section(cell.result, slug=ex["slug"],
+                                         title=_title(ex["title"], ex["slug"]),
+                                         points=ex["points"], state=cell.state, note=cell.note))
+    return _environment().get_template("student.html").render(
+        view=view, student=student, sections=sections, reveal_hidden=reveal_hidden,
+        page_title=f"{student.id}: {view.title}")
+
+
+def write_class_pages(view, report_dir: Path, *, reveal_hidden: bool = False,
+                      ignored: list[str] | None = None) -> None:
+    report_dir = Path(report_dir)
+    pages = report_dir / "students"
+    written = set()
+    for s in view.students:
+        name = f"{s.file_id}.html"
+        write_atomic(pages / name, render_student(view, s, reveal_hidden))
+        written.add(name)
+    # Pages of students who have left the class go too (only ours: *.html).
+    for old in pages.glob("*.html"):
+        if old.name not in written:
+            try:
+                os.unlink(old)
+            except OSError:
+                pass
+    write_atomic(report_dir / "index.html", render_index(view, ignored or []))
