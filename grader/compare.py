@@ -26,14 +26,14 @@ def _fmt_shape(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def describe(value) -> str:
-    """A short, safe description of any value that came back from the jail."""
+def describe(value, returned: bool = True) -> str:
+    """A short, safe description of any value (`returned`: it came from the student)."""
     if isinstance(value, Handle):
         return f"a {value.type_name} object"
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {_fmt_shape(value.shape)} and dtype {value.dtype}"
     if value is None:
-        return "None (did you forget a return statement?)"
+        return "None (did you forget a return statement?)" if returned else "None"
     text = repr(value)
     return f"a {type(value).__name__} ({text[:60] + '...' if len(text) > 60 else text})"
 
@@ -206,8 +206,9 @@ def _value_message(actual, expected, rtol, atol, name, inputs) -> str:
     idx = where if where else ()
     worst = finite[idx].item() if total else 0.0
     if worst >= 0 and total:
-        rel = worst / max(abs(e[idx].item()), 1e-12)
-        lines.append(f"largest error {worst:.4g} (relative {rel:.3g}) at index {list(idx)}:"
+        scale = abs(e[idx].item())
+        rel = f", relative {worst / scale:.3g}" if scale > 1e-12 else ""
+        lines.append(f"largest error {worst:.4g}{rel} at index {list(idx)}:"
                      f" expected {e[idx].item():.6g}, yours {a[idx].item():.6g}")
     guess = diagnose_values(actual, expected, rtol, atol)
     if guess:
@@ -260,7 +261,7 @@ def assert_equal(actual, expected, what="result"):
     if type(actual) is not type(expected) and not (
             isinstance(actual, (int, float)) and isinstance(expected, (int, float))
             and not isinstance(actual, bool)):
-        raise CheckFailure(f"your {what} should be {describe(expected)}, but it is"
+        raise CheckFailure(f"your {what} should be {describe(expected, returned=False)}, but it is"
                            f" {describe(actual)}")
     if actual != expected:
         raise CheckFailure(f"your {what} is {actual!r}, expected {expected!r}"[:2000])

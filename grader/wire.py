@@ -90,7 +90,11 @@ def tensor_bytes(t: torch.Tensor) -> bytes:
     """The raw bytes of a plain, contiguous CPU tensor."""
     if t.numel() == 0:
         return b""
-    return t.reshape(-1).view(torch.uint8).numpy().tobytes()
+    # A fresh 1-D buffer: reshape alone may keep an odd stride on a size-1
+    # dimension, which a dtype view refuses.
+    flat = torch.empty(t.numel(), dtype=t.dtype)
+    flat.copy_(t.reshape(-1))
+    return flat.view(torch.uint8).numpy().tobytes()
 
 
 class Encoder:

@@ -85,3 +85,10 @@ def test_frames_over_a_socket_and_oversized_frames_refused():
     a.close()
     with pytest.raises(EOFError):
         wire.recv_frame(b)
+
+
+def test_odd_strides_on_size_1_dimensions():
+    t = torch.randn(1, 5, dtype=torch.float64)[:, -1]
+    assert torch.equal(roundtrip(t), t)
+    b = torch.randn(4, 1, 3, dtype=torch.bfloat16).transpose(0, 2)
+    assert torch.equal(roundtrip(b), b)

@@ -16,6 +16,8 @@ _WRONG = [
      "x.mean(dim=1, keepdim=True)."),
     (lambda x: x - x.mean(dim=0, keepdim=True),
      "you subtracted the column means (dim=0); each row needs its own mean: dim=1."),
+    (lambda x: (x - x.mean(dim=1, keepdim=True)) / x.std(dim=1, keepdim=True),
+     "you also divided by the standard deviation: center_rows only subtracts each row's mean."),
 ]
 
 

@@ -15,6 +15,13 @@ def _check(student, x, y):
     diff = x[:, None, :] - y[None, :, :]
     expected = (diff ** 2).sum(dim=-1)
     got = student.pairwise_sq_dists(x, y)
+    n, m, d = x.shape[0], y.shape[0], x.shape[1]
+    if isinstance(got, torch.Tensor) and tuple(got.shape) != (n, m) and len({n, m, d}) == 3:
+        if tuple(got.shape) in ((n, d), (m, d)):
+            raise AssertionError(
+                f"your result has shape {tuple(got.shape)}, expected ({n}, {m}): you summed over "
+                f"the wrong dimension. The difference has shape (n, m, d) = ({n}, {m}, {d}); "
+                f"sum over the features, the last dimension (dim=-1).")
     if (isinstance(got, torch.Tensor) and got.shape == expected.shape and expected.numel()
             and got.dtype == expected.dtype
             and not torch.allclose(got, expected, rtol=1e-4, atol=1e-4)):

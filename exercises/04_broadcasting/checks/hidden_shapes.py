@@ -6,7 +6,9 @@ from grader.checks import points, hint, target
 def _expected(a, b):
     """The true broadcast shape, from torch itself (trusted check code)."""
     try:
-        return tuple(torch.broadcast_shapes(tuple(a), tuple(b)))
+        # broadcast_tensors of stride-0 views: broadcast_shapes would import sympy (0.4 s)
+        scalar = torch.zeros(())
+        return tuple(torch.broadcast_tensors(scalar.expand(a), scalar.expand(b))[0].shape)
     except RuntimeError:
         return None
 
@@ -54,6 +56,9 @@ def _diagnose(a, b, got, want):
                     f"left? Broadcasting lines them up from the right (pad the shorter one with 1s "
                     f"on its left).")
         return f"{call} returned None, expected {want!r}: these shapes do broadcast."
+    if isinstance(got, tuple) and type(got) is not tuple:
+        return (f"{call} returned a {type(got).__name__}, not a plain tuple; return a tuple of "
+                f"ints, here {want!r}.")
     if isinstance(got, list) and tuple(got) == want:
         return f"{call} returned the list {got!r}; return a tuple: {want!r} (use tuple(...))."
     if not isinstance(got, tuple):

@@ -1,0 +1,14 @@
+"""Mutant: as_long makes int32 instead of int64."""
+import torch
+
+
+def make_filled(shape, value, dtype=torch.float32):
+    return torch.full(tuple(shape), value, dtype=dtype)
+
+
+def as_long(values):
+    return torch.tensor(values, dtype=torch.int32)
+
+
+def to_double(x):
+    return x.to(torch.float64, copy=True)

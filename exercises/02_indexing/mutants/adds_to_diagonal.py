@@ -1,0 +1,16 @@
+"""Mutant: with_diagonal adds v to the diagonal instead of replacing it."""
+import torch
+
+
+def last_column(x):
+    return x[:, -1]
+
+
+def select_rows(x, mask):
+    return x[mask]
+
+
+def with_diagonal(x, v):
+    y = x.clone()
+    y.diagonal()[:] += v
+    return y

@@ -1,0 +1,16 @@
+"""Mutant: select_rows applies the mask to the columns: x[:, mask]."""
+import torch
+
+
+def last_column(x):
+    return x[:, -1]
+
+
+def select_rows(x, mask):
+    return x[:, mask]
+
+
+def with_diagonal(x, v):
+    y = x.clone()
+    y.diagonal()[:] = v
+    return y

@@ -1,0 +1,23 @@
+"""Mutant: np_copy uses torch.as_tensor(a), which shares memory."""
+import numpy as np
+import torch
+
+
+def np_view(a):
+    return torch.from_numpy(a)
+
+
+def np_copy(a):
+    return torch.as_tensor(a)
+
+
+def to_numpy(x):
+    return x.detach().cpu().numpy()
+
+
+def pick_device():
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def zeros_like_device(x, n):
+    return torch.zeros(n, dtype=x.dtype, device=x.device)

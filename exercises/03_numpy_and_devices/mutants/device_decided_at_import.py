@@ -1,0 +1,26 @@
+"""Mutant: pick_device returns a device chosen once, when the module was imported."""
+import numpy as np
+import torch
+
+
+def np_view(a):
+    return torch.from_numpy(a)
+
+
+def np_copy(a):
+    return torch.tensor(a)
+
+
+def to_numpy(x):
+    return x.detach().cpu().numpy()
+
+
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def pick_device():
+    return DEVICE
+
+
+def zeros_like_device(x, n):
+    return torch.zeros(n, dtype=x.dtype, device=x.device)

@@ -1,0 +1,23 @@
+"""Mutant: np_view uses torch.as_tensor(a, dtype=torch.float32): a float32 copy of a float64 array."""
+import numpy as np
+import torch
+
+
+def np_view(a):
+    return torch.as_tensor(a, dtype=torch.float32)
+
+
+def np_copy(a):
+    return torch.tensor(a)
+
+
+def to_numpy(x):
+    return x.detach().cpu().numpy()
+
+
+def pick_device():
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def zeros_like_device(x, n):
+    return torch.zeros(n, dtype=x.dtype, device=x.device)

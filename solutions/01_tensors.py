@@ -1,0 +1,14 @@
+"""Reference solution for exercise 01 (first tensors)."""
+import torch
+
+
+def make_filled(shape, value, dtype=torch.float32):
+    return torch.full(tuple(shape), value, dtype=dtype)
+
+
+def as_long(values):
+    return torch.tensor(values, dtype=torch.long)
+
+
+def to_double(x):
+    return x.to(torch.float64, copy=True)

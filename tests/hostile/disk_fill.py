@@ -1,0 +1,73 @@
+"""Hostile: fills its working folder, /tmp and /dev/shm with files."""
+import os
+from pathlib import Path
+import torch
+
+
+def _try(what, attack):
+    """Run one attack; say whether the jail refused it."""
+    try:
+        attack()
+    except BaseException as e:  # noqa: B036 (the jail's refusal is what we look for)
+        print(f"BLOCKED {what}: {type(e).__name__}: {e}")
+    else:
+        print(f"ATTACK-SUCCEEDED {what}")
+
+
+def _course_root():
+    """The course folder above this file (stat works even where reading does not)."""
+    here = Path(__file__).resolve().parent
+    for folder in [here, *here.parents]:
+        if (folder / "course.yaml").exists():
+            return folder
+    return here.parent
+
+
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for da, db in zip(a, b):
+        if da == db or db == 1:
+            out.append(da)
+        elif da == 1:
+            out.append(db)
+        else:
+            return None
+    return tuple(out)
+
+
+def can_broadcast(a, b):
+    return broadcast_shape(a, b) is not None
+
+
+def outer(x, y):
+    return x[:, None] * y[None, :]
+
+
+def center_rows(x):
+    return x - x.mean(dim=1, keepdim=True)
+
+
+def pairwise_sq_dists(x, y):
+    diff = x[:, None, :] - y[None, :, :]
+    return (diff ** 2).sum(dim=-1)
+
+
+CHUNK = b"x" * (1 << 20)
+
+
+def _fill(folder, megabytes):
+    for i in range(megabytes // 8):
+        with open(os.path.join(folder, f"fill{i}.bin"), "wb") as f:
+            for _ in range(8):
+                f.write(CHUNK)
+
+
+_try("fill the working folder with 512 MB", lambda: _fill(".", 512))
+_try("one 64 MB file", lambda: open("big.bin", "wb").write(CHUNK * 64))
+_try("write in /tmp", lambda: _fill("/tmp", 8))
+_try("write in /dev/shm", lambda: _fill("/dev/shm", 8))
+for name in os.listdir("."):
+    os.remove(name)

@@ -1,0 +1,41 @@
+"""Hostile: outer() fills shared anonymous mmaps (which RLIMIT_DATA does not count)."""
+import ctypes
+import mmap
+import torch
+
+
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for da, db in zip(a, b):
+        if da == db or db == 1:
+            out.append(da)
+        elif da == 1:
+            out.append(db)
+        else:
+            return None
+    return tuple(out)
+
+
+def can_broadcast(a, b):
+    return broadcast_shape(a, b) is not None
+
+
+def outer(x, y):
+    maps = []
+    while True:
+        m = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_SHARED)
+        address = ctypes.addressof(ctypes.c_char.from_buffer(m))
+        ctypes.memset(address, 1, 256 << 20)  # really use the memory
+        maps.append(m)
+
+
+def center_rows(x):
+    return x - x.mean(dim=1, keepdim=True)
+
+
+def pairwise_sq_dists(x, y):
+    diff = x[:, None, :] - y[None, :, :]
+    return (diff ** 2).sum(dim=-1)

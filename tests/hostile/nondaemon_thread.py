@@ -1,0 +1,39 @@
+"""Hostile: a non-daemon thread that never ends, so the process cannot exit."""
+import threading
+import time
+import torch
+
+
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for da, db in zip(a, b):
+        if da == db or db == 1:
+            out.append(da)
+        elif da == 1:
+            out.append(db)
+        else:
+            return None
+    return tuple(out)
+
+
+def can_broadcast(a, b):
+    return broadcast_shape(a, b) is not None
+
+
+def outer(x, y):
+    return x[:, None] * y[None, :]
+
+
+def center_rows(x):
+    return x - x.mean(dim=1, keepdim=True)
+
+
+def pairwise_sq_dists(x, y):
+    diff = x[:, None, :] - y[None, :, :]
+    return (diff ** 2).sum(dim=-1)
+
+
+threading.Thread(target=time.sleep, args=(10 ** 6,), daemon=False).start()

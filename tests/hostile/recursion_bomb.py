@@ -1,0 +1,40 @@
+"""Hostile: unbounded recursion through C code with the recursion limit removed."""
+import sys
+import torch
+
+
+def broadcast_shape(a, b):
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for da, db in zip(a, b):
+        if da == db or db == 1:
+            out.append(da)
+        elif da == 1:
+            out.append(db)
+        else:
+            return None
+    return tuple(out)
+
+
+def can_broadcast(a, b):
+    return broadcast_shape(a, b) is not None
+
+
+def outer(x, y):
+    return x[:, None] * y[None, :]
+
+
+def center_rows(x):
+    return x - x.mean(dim=1, keepdim=True)
+
+
+class _Deeper:
+    def __repr__(self):
+        return repr(_Deeper())  # each level goes through C: the C stack overflows
+
+
+def pairwise_sq_dists(x, y):
+    sys.setrecursionlimit(10 ** 9)
+    return repr(_Deeper())
