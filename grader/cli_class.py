@@ -77,8 +77,8 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
 
 
 @main.command("class")
-@click.argument("submissions", type=click.Path(file_okay=False))
-@click.option("--out", "report", required=True, type=click.Path(file_okay=False),
+@click.argument("submissions", type=click.Path())
+@click.option("--out", "report", required=True, type=click.Path(),
               help="The report folder (gradebook, grades.csv, results.json, pages).")
 @click.option("--workers", type=click.IntRange(1, 512), default=None,
               help="Check processes (default: one per core).")
@@ -154,7 +154,7 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
 
 
 @main.command()
-@click.argument("report", type=click.Path(file_okay=False))
+@click.argument("report", type=click.Path())
 @click.option("--reveal-hidden", is_flag=True,
               help="Show hidden checks' details on student pages (after the due date).")
 def report(report, reveal_hidden):
@@ -166,7 +166,7 @@ def report(report, reveal_hidden):
 
 
 @main.command()
-@click.argument("out", type=click.Path(file_okay=False))
+@click.argument("out", type=click.Path())
 @click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).")
 @click.pass_context
 def release(ctx, out, only):

@@ -59,6 +59,7 @@ class Exercise:
     limits: dict
     block_imports: list[str]
     allow_processes: bool
+    devices: list[str] = field(default_factory=lambda: ["cpu", "cuda"])
     hidden_count: int = 0          # in a student bundle: hidden checks run at grading time
 
     @property
@@ -175,6 +176,7 @@ def _load_exercise(folder: Path) -> Exercise:
             limits=data.get("limits", {}) or {},
             block_imports=list(jail.get("block_imports", []) or []),
             allow_processes=bool(jail.get("allow_processes", False)),
+            devices=list(data.get("devices") or ["cpu", "cuda"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise CourseError(f"{folder / 'exercise.yaml'}: invalid ({e}); run grade validate") from None

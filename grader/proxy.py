@@ -266,8 +266,18 @@ class Session:
             return wire.recv_frame(jail.sock)
         except socket.timeout:
             raise self._died(jail, True, where, deadline) from None
-        except (EOFError, OSError, wire.ProtocolError):
+        except (EOFError, OSError):
             raise self._died(jail, False, where, deadline) from None
+        except (wire.ProtocolError, RecursionError):  # JSON nested too deep: RecursionError
+            raise self._garbled(where) from None
+
+    def _garbled(self, where: str) -> JailDied:
+        """The jail wrote something that is not a valid reply: stop it, blame it."""
+        if self.jail is not None:
+            self.jail.kill()
+            self.jail = None
+        return JailDied("crashed", f"the student process sent the grader a malformed reply"
+                                   f" during {where} (did your code write to its socket?)")
 
     def request(self, header: dict, buffers=(), where: str = "a call", function: str = ""):
         self.start()
@@ -324,20 +334,24 @@ class Session:
             else:
                 header[key] = value
         reply, out = self.request(header, buffers, where or op, function)
-        info = CallInfo(function=function)
-        raw = reply.get("info") or {}
-        if isinstance(raw, dict):
-            info.mutated = [str(s)[:200] for s in raw.get("mutated", [])][:64]
-            info.torch_calls = [str(s)[:200] for s in raw.get("torch_calls", [])][:4096]
-            info.state_changed = [str(s)[:200] for s in raw.get("state_changed", [])][:16]
-            dev = raw.get("input_device")
-            info.input_device = str(dev)[:32] if dev else None
-        if not reply.get("ok"):
-            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
-            raise StudentError(where or op, error).with_info(info)
-        if reply.get("stop"):
-            raise StopIteration
-        return self.decode(reply.get("value"), out, info), info
+        try:
+            info = CallInfo(function=function)
+            raw = reply.get("info") or {}
+            if isinstance(raw, dict):
+                info.mutated = [str(s)[:200] for s in raw.get("mutated", [])][:64]
+                info.torch_calls = [str(s)[:200] for s in raw.get("torch_calls", [])][:4096]
+                info.state_changed = [str(s)[:200] for s in raw.get("state_changed", [])][:16]
+                dev = raw.get("input_device")
+                info.input_device = str(dev)[:32] if dev else None
+            if not reply.get("ok"):
+                error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+                raise StudentError(where or op, error).with_info(info)
+            if reply.get("stop"):
+                raise StopIteration
+            return self.decode(reply.get("value"), out, info), info
+        except (wire.ProtocolError, KeyError, TypeError, ValueError, RuntimeError, AttributeError):
+            # Only the jail's reply is read here: anything malformed in it is the jail's doing.
+            raise self._garbled(where or op) from None
 
     def call(self, obj: int, name: str | None, args, kwargs, where: str, function: str):
         """Call a student function (by module attribute name) or a handle."""

@@ -38,6 +38,8 @@ def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int =
     if result["status"] in STATUS_WORDS:
         out.append(style(STATUS_WORDS[result["status"]], fg="red", bold=True)
                    + (f": {result['message']}" if result.get("message") else ""))
+    elif result.get("message"):
+        out.append(style(result["message"], fg="bright_black"))
     shown_import_message = result["status"] in ("syntax_error", "import_error", "timeout", "crashed")
     for check in result["checks"]:
         mark, fg = MARKS.get(check["outcome"], ("?", None))

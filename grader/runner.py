@@ -73,7 +73,12 @@ class Grader:
               include_hidden: bool = True) -> dict:
         self.warm_up()
         started = time.perf_counter()
+        note = ""
+        if device not in exercise.devices:
+            note = f"this exercise runs on {exercise.devices[0]} only, so it was graded there"
+            device = exercise.devices[0]
         result = new_result(exercise, student, device)
+        result["message"] = note
         path = Path(path)
         source, problem = read_source(path)
         broken: dict[str, str] = {}

@@ -44,9 +44,8 @@ def check_last_column_random(student, case):
 @target("last_column")
 @hint("The result has one value per row: shape (x.shape[0],), even with 0 rows or 1 column.")
 def check_last_column_edges(student, case):
-    """last_column with one column, with no rows, and in float64"""
-    # (A single-row input belongs here too; it is left out until the grader can send back a
-    # size-1 view with a non-unit stride: grader/wire.py tensor_bytes.)
+    """last_column with one column, one row, no rows, and in float64"""
     _check(student, case.randn("n", 1))
+    _check(student, case.randn(1, "m", dtype=torch.float64))
     _check(student, torch.zeros(0, case.size("m")))
     _check(student, case.randn("k", "m", dtype=torch.float64))

@@ -1,0 +1,14 @@
+"""Mutant: only the squared norms of the rows."""
+import torch
+
+
+def linear_forward(x, W, b):
+    return x @ W.T + b
+
+
+def batched_matvec(A, v):
+    return (A @ v[..., None])[..., 0]
+
+
+def gram(x):
+    return (x * x).sum(1)
