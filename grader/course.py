@@ -60,6 +60,7 @@ class Exercise:
     block_imports: list[str]
     allow_processes: bool
     devices: list[str] = field(default_factory=lambda: ["cpu", "cuda"])
+    preload: list[str] = field(default_factory=list)
     hidden_count: int = 0          # in a student bundle: hidden checks run at grading time
 
     @property
@@ -177,6 +178,7 @@ def _load_exercise(folder: Path) -> Exercise:
             block_imports=list(jail.get("block_imports", []) or []),
             allow_processes=bool(jail.get("allow_processes", False)),
             devices=list(data.get("devices") or ["cpu", "cuda"]),
+            preload=list(jail.get("preload", []) or []),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise CourseError(f"{folder / 'exercise.yaml'}: invalid ({e}); run grade validate") from None

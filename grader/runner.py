@@ -99,6 +99,7 @@ class Grader:
             "limits": limits,
             "block_imports": exercise.block_imports,
             "allow_processes": exercise.allow_processes,
+            "preload": exercise.preload,
             "protect": [str(self.course.root)],  # the jail may never read the course
             "trace_calls": any(r.forbidden_calls or r.allowed_calls is not None
                                for r in exercise.constraints),

@@ -2,7 +2,7 @@
 import math
 
 import torch
-from grader.checks import points, hint, target, assert_number
+from grader.checks import points, hint, target, assert_number, fail
 
 
 def _value(coeffs, x):
@@ -86,8 +86,8 @@ def check_returns_python_float(student, case):
         raise AssertionError(
             f"derivative_at returned a tensor (shape {tuple(result.shape)}, dtype "
             f"{result.dtype}); return a Python float: x.grad.item().")
-    assert type(result) is float, (
-        f"derivative_at must return a Python float, got {type(result).__name__}")
+    if type(result) is not float:
+        fail(f"derivative_at must return a Python float, got {type(result).__name__}")
 
 
 @points(1)
@@ -127,3 +127,18 @@ def check_high_degree(student, case):
     coeffs[-1] = 2.0
     x0 = _point(case.rng, -1.5, 1.5)
     _check(student.derivative_at(coeffs, x0), coeffs, x0)
+
+
+@points(1)
+@target("derivative_at")
+@hint("Let autograd do the calculus: x = torch.tensor(float(x0), requires_grad=True), build p(x), "
+      "call .backward() and read x.grad. Applying the power rule by hand does not practise autograd.")
+def check_uses_autograd(student, case):
+    """computed with autograd (backward() or torch.autograd.grad)"""
+    coeffs = _coeffs(case.rng, 4)
+    _check(student.derivative_at(coeffs, 0.75), coeffs, 0.75)
+    calls = set(student.last_call.torch_calls)
+    if not calls & {"Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"}:
+        fail("derivative_at never called backward() or torch.autograd.grad: compute the "
+             "derivative with autograd, not with the power rule by hand"
+             + (" (it made no torch calls at all)." if not calls else "."))

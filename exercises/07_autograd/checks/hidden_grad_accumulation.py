@@ -1,6 +1,6 @@
 """grad_after_k_backwards(f, x, k): k fresh forward/backward passes, no zeroing."""
 import torch
-from grader.checks import points, hint, target, assert_tensor
+from grader.checks import points, hint, target, assert_tensor, fail
 
 
 def _grad(src, x):
@@ -79,9 +79,13 @@ def check_fresh_passes_accumulate_in_x_grad(student, case):
     probe = student.evaluate(_PROBE)
     result, x_grad, calls = probe(student.grad_after_k_backwards, x, k)
     g = 3 * x.detach() ** 2
-    assert x_grad is not None, (
-        "after your function x.grad is still None: call y.backward() on y = f(x).")
+    if x_grad is None:
+        fail("after your function x.grad is still None: call y.backward() on y = f(x).")
     if calls != k:
+        if calls == 1 and _close(x_grad, g) and _close(result, k * g):
+            raise AssertionError(
+                f"you ran one backward pass and multiplied by k = {k}: the point is to watch "
+                "autograd accumulate. Call y = f(x); y.backward() k times and return x.grad.")
         if calls == 1:
             raise AssertionError(
                 f"f was called once for k = {k}: run a fresh forward pass y = f(x) inside "

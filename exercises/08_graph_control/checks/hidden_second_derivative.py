@@ -1,6 +1,6 @@
 """second_derivative(f, x): f''(x) elementwise, with torch.autograd.grad twice."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, meta, fail
 
 # (source evaluated in the jail, f', f'') -- the derivatives are the check's own
 FUNCTIONS = {
@@ -70,9 +70,9 @@ def check_several_functions_float64(student, case):
 def check_result_does_not_require_grad(student, case):
     """the result does not require grad"""
     result = _check(student, "cube", case.randn("i"))
-    assert not meta(result).requires_grad, (
-        "your result requires grad (grad_fn " + str(meta(result).grad_fn) + "): pass "
-        "create_graph=True only to the first torch.autograd.grad call, or detach the result.")
+    if meta(result).requires_grad:
+        fail("your result requires grad (grad_fn " + str(meta(result).grad_fn) + "): pass "
+            "create_graph=True only to the first torch.autograd.grad call, or detach the result.")
 
 
 # Calls the student's function and reports what happened to the caller's x.
@@ -88,14 +88,17 @@ def check_caller_x_left_alone(student, case):
     probe = student.evaluate(_PROBE)
     x = case.randn("i")
     result, rg, grad = probe(student.second_derivative, student.evaluate("torch.sin"), x)
-    assert not rg, ("x did not require grad before your function and does now: use "
-                    "xg = x.detach().requires_grad_(True) instead of x.requires_grad_().")
-    assert grad is None, "your function left a gradient in x.grad: use torch.autograd.grad."
+    if rg:
+        fail("x did not require grad before your function and does now: use "
+                        "xg = x.detach().requires_grad_(True) instead of x.requires_grad_().")
+    if grad is not None:
+        fail("your function left a gradient in x.grad: use torch.autograd.grad.")
     assert_tensor(result, -torch.sin(x), inputs=(x,))
     xr = case.randn("j").requires_grad_(True)
     result, rg, grad = probe(student.second_derivative, student.evaluate("torch.sin"), xr)
-    assert grad is None, ("your function left a gradient in the caller's x.grad: work on "
-                          "xg = x.detach().requires_grad_(True) and use torch.autograd.grad.")
+    if grad is not None:
+        fail("your function left a gradient in the caller's x.grad: work on "
+                              "xg = x.detach().requires_grad_(True) and use torch.autograd.grad.")
     assert_tensor(result, -torch.sin(xr.detach()), inputs=(xr,))
 
 

@@ -1,13 +1,13 @@
 """stop_gradient_sum(a, b): a + b with no gradient flowing to b."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, meta, fail
 
 # Calls the student's function in the jail, back-propagates g through the
 # result, and reports what reached a and b (and whether b was left alone).
 _PROBE = (
     "lambda fn, a, b, g: (lambda out: ("
     "out, "
-    "out.backward(g.to(out.device)) if out.requires_grad else None, "
+    "(out * g.to(out.device)).sum().backward() if out.requires_grad else None, "
     "None if a.grad is None else a.grad.clone(), "
     "None if b.grad is None else b.grad.clone(), "
     "a.requires_grad, b.requires_grad))(fn(a, b))"
@@ -21,7 +21,7 @@ def _run(student, a, b, g):
 
 def _expected_a_grad(a, b, g):
     al = a.detach().clone().requires_grad_(True)
-    (al + b.detach()).backward(g)
+    ((al + b.detach()) * g).sum().backward()
     return al.grad
 
 
@@ -68,12 +68,14 @@ def check_no_gradient_to_b(student, case):
     a, b = _pair(case, ("i",), ("i",))
     g = case.randn("i")
     out, a_grad, b_grad, _, b_rg = _run(student, a, b, g)
-    assert b_rg, ("you switched off requires_grad on the caller's tensor b; leave b alone "
-                  "and use b.detach(), which makes a new tensor.")
-    assert b_grad is None, (
-        "b received a gradient after backward: the sum must use b.detach(), not b "
-        "(b.clone() still passes gradients).")
-    assert a_grad is not None, "a.grad is None after backward: the gradient must reach a."
+    if not b_rg:
+        fail("you switched off requires_grad on the caller's tensor b; leave b alone "
+                      "and use b.detach(), which makes a new tensor.")
+    if b_grad is not None:
+        fail("b received a gradient after backward: the sum must use b.detach(), not b "
+            "(b.clone() still passes gradients).")
+    if a_grad is None:
+        fail("a.grad is None after backward: the gradient must reach a.")
 
 
 @points(1)
@@ -84,9 +86,9 @@ def check_inputs_left_alone(student, case):
     a, b = _pair(case, ("i", "j"), ("j",))
     g = case.randn("i", "j")
     out, _, _, a_rg, b_rg = _run(student, a, b, g)
-    assert a_rg and b_rg, (
-        "after your function " + ("a" if not a_rg else "b") + " no longer requires grad: "
-        "do not change the caller's tensors; b.detach() returns a new tensor.")
+    if not (a_rg and b_rg):
+        fail("after your function " + ("a" if not a_rg else "b") + " no longer requires grad: "
+            "do not change the caller's tensors; b.detach() returns a new tensor.")
     assert_tensor(out, a.detach() + b.detach(), inputs=(a, b))
 
 
@@ -100,14 +102,18 @@ def check_float64_scalar_b_and_broadcast_a(student, case):
     g = case.randn("j", dtype=torch.float64)
     out, a_grad, b_grad, _, _ = _run(student, a, b, g)
     assert_tensor(out, a.detach() + 1.5, inputs=(a, b))
-    assert a_grad is not None, "a.grad is None after backward: the gradient must reach a."
+    if a_grad is None:
+        fail("a.grad is None after backward: the gradient must reach a.")
     assert_tensor(a_grad, g, name="a.grad", inputs=(a, b))
-    assert b_grad is None, "b received a gradient: use b.detach()."
+    if b_grad is not None:
+        fail("b received a gradient: use b.detach().")
     # b broadcast up to a's shape: a of shape (j,), b of shape (i, j)
     a2, b2 = _pair(case, ("j",), ("i", "j"), dtype=torch.float64)
     g2 = case.randn("i", "j", dtype=torch.float64)
     out2, a2_grad, b2_grad, _, _ = _run(student, a2, b2, g2)
     assert_tensor(out2, a2.detach() + b2.detach(), inputs=(a2, b2))
-    assert a2_grad is not None, "a.grad is None after backward: the gradient must reach a."
+    if a2_grad is None:
+        fail("a.grad is None after backward: the gradient must reach a.")
     assert_tensor(a2_grad, _expected_a_grad(a2, b2, g2), name="a.grad", inputs=(a2, b2))
-    assert b2_grad is None, "b received a gradient: use b.detach()."
+    if b2_grad is not None:
+        fail("b received a gradient: use b.detach().")

@@ -1,6 +1,6 @@
 """The worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, meta, fail
 
 
 @points(1)
@@ -13,8 +13,8 @@ def check_predict_no_grad_example(student, device):
     x = torch.tensor([[1.0, 1.0]])
     out = student.predict_no_grad(model, x)
     assert_tensor(out, torch.tensor([[3.5]]), inputs=(x,))
-    assert not meta(out).requires_grad, (
-        "your result requires grad: run the model inside `with torch.no_grad():`.")
+    if meta(out).requires_grad:
+        fail("your result requires grad: run the model inside `with torch.no_grad():`.")
 
 
 @points(1)
@@ -29,9 +29,11 @@ def check_stop_gradient_sum_example(student):
         "a.grad, b.grad))(fn(a, b))")
     out, _, a_grad, b_grad = probe(student.stop_gradient_sum, a, b)
     assert_tensor(out, torch.tensor([11.0, 22.0, 33.0]), inputs=(a, b))
-    assert a_grad is not None, "a.grad is None: the gradient must reach a (detach b only)."
+    if a_grad is None:
+        fail("a.grad is None: the gradient must reach a (detach b only).")
     assert_tensor(a_grad, torch.ones(3), name="a.grad", inputs=(a, b))
-    assert b_grad is None, f"b received a gradient ({b_grad}): use b.detach() in the sum."
+    if b_grad is not None:
+        fail(f"b received a gradient ({b_grad}): use b.detach() in the sum.")
 
 
 @points(1)

@@ -1,13 +1,14 @@
 """Sigmoid as a torch.autograd.Function with a hand-written backward."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, meta, fail
 
 # Probes run in the jail with the student's class F.
 _APPLY = "lambda F, x: F.apply(x)"
-_GRAD = ("lambda F, x, g: (lambda y: (y, torch.autograd.grad(y, x, g.to(y.device))[0]))"
+# (sum(y * g) back-propagates exactly g into the Function's backward)
+_GRAD = ("lambda F, x, g: (lambda y: (y, torch.autograd.grad((y * g.to(y.device)).sum(), x)[0]))"
          "(F.apply(x))")
 _IS_FUNCTION = "lambda F: isinstance(F, type) and issubclass(F, torch.autograd.Function)"
-_SAVED = "lambda F, x: len(F.apply(x).grad_fn.saved_tensors)"
+_SAVED = "lambda F, x: len(getattr(F.apply(x).grad_fn, 'saved_tensors', ()))"
 _GRADCHECK = ("lambda F, x: torch.autograd.gradcheck(F.apply, (x,), eps=1e-6, atol=1e-5, "
               "rtol=1e-3, raise_exception=False)")
 
@@ -68,7 +69,7 @@ def _gradient(student, x, g):
         for value, message in named:
             if _close(grad, value):
                 raise AssertionError(message)
-    assert_tensor(grad, expected, inputs=(x, g), name="the gradient from your backward")
+    assert_tensor(grad, expected, inputs=(x, g), name="gradient (from your backward)")
 
 
 @points(2)
@@ -86,11 +87,12 @@ def check_forward_values(student, case):
       "backward(ctx, grad_output), and use it through Sigmoid.apply(x). Do not replace apply.")
 def check_uses_custom_backward(student, case):
     """Sigmoid is a torch.autograd.Function and apply records a SigmoidBackward node"""
-    assert student.evaluate(_IS_FUNCTION)(student.Sigmoid), (
-        "Sigmoid must be a class that subclasses torch.autograd.Function.")
+    if not student.evaluate(_IS_FUNCTION)(student.Sigmoid):
+        fail("Sigmoid must be a class that subclasses torch.autograd.Function.")
     x = case.randn("i").requires_grad_(True)
     y = student.evaluate(_APPLY)(student.Sigmoid, x)
-    assert isinstance(y, torch.Tensor), f"Sigmoid.apply(x) returned {type(y).__name__}, not a tensor."
+    if not isinstance(y, torch.Tensor):
+        fail(f"Sigmoid.apply(x) returned {type(y).__name__}, not a tensor.")
     node = meta(y).grad_fn
     if node != "SigmoidBackward":
         if node is None:
@@ -120,8 +122,9 @@ def check_gradcheck_float64(student, case):
     """torch.autograd.gradcheck passes in float64"""
     x = (case.randn("i", "j", dtype=torch.float64) * 2).requires_grad_(True)
     ok = student.evaluate(_GRADCHECK)(student.Sigmoid, x)
-    assert ok is True, ("torch.autograd.gradcheck failed: your backward does not match the "
-                        "numerical derivative of your forward.")
+    if ok is not True:
+        fail("torch.autograd.gradcheck failed: your backward does not match the "
+                            "numerical derivative of your forward.")
 
 
 @points(1)
@@ -132,8 +135,9 @@ def check_saves_for_backward(student, case):
     """forward keeps its tensor with ctx.save_for_backward"""
     x = case.randn("i").requires_grad_(True)
     n = student.evaluate(_SAVED)(student.Sigmoid, x)
-    assert n >= 1, ("your forward saved no tensor with ctx.save_for_backward: save the output "
-                    "there instead of storing it on ctx as an attribute.")
+    if n < 1:
+        fail("your forward saved no tensor with ctx.save_for_backward: save the output "
+                        "there instead of storing it on ctx as an attribute.")
 
 
 @points(1)
@@ -144,13 +148,13 @@ def check_extreme_inputs(student):
     """x = -100, -30, 0, 30, 100: finite values and gradients"""
     x = torch.tensor([-100.0, -30.0, 0.0, 30.0, 100.0], requires_grad=True)
     y, grad = student.evaluate(_GRAD)(student.Sigmoid, x, torch.ones(5))
-    assert isinstance(y, torch.Tensor) and bool(torch.isfinite(y).all()), (
-        f"your forward gives non-finite values for large |x|: {y}. Use 1 / (1 + torch.exp(-x)).")
+    if not (isinstance(y, torch.Tensor) and bool(torch.isfinite(y).all())):
+        fail(f"your forward gives non-finite values for large |x|: {y}. Use 1 / (1 + torch.exp(-x)).")
     assert_tensor(y, _sigmoid(x), inputs=(x,), name="Sigmoid.apply(x)")
-    assert isinstance(grad, torch.Tensor) and bool(torch.isfinite(grad).all()), (
-        f"your backward gives non-finite gradients for large |x|: {grad}. Compute it from the "
-        "saved output: y * (1 - y).")
-    assert_tensor(grad, _dsigmoid(x), inputs=(x,), name="the gradient from your backward")
+    if not (isinstance(grad, torch.Tensor) and bool(torch.isfinite(grad).all())):
+        fail(f"your backward gives non-finite gradients for large |x|: {grad}. Compute it from the "
+            "saved output: y * (1 - y).")
+    assert_tensor(grad, _dsigmoid(x), inputs=(x,), name="gradient (from your backward)")
 
 
 @points(1)

@@ -1,13 +1,14 @@
 """Square as a torch.autograd.Function with a hand-written backward."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, meta, fail
 
 # Probes run in the jail with the student's class F.
 _APPLY = "lambda F, x: F.apply(x)"
-_GRAD = ("lambda F, x, g: (lambda y: (y, torch.autograd.grad(y, x, g.to(y.device))[0]))"
+# (sum(y * g) back-propagates exactly g into the Function's backward)
+_GRAD = ("lambda F, x, g: (lambda y: (y, torch.autograd.grad((y * g.to(y.device)).sum(), x)[0]))"
          "(F.apply(x))")
 _IS_FUNCTION = "lambda F: isinstance(F, type) and issubclass(F, torch.autograd.Function)"
-_SAVED = "lambda F, x: len(F.apply(x).grad_fn.saved_tensors)"
+_SAVED = "lambda F, x: len(getattr(F.apply(x).grad_fn, 'saved_tensors', ()))"
 _GRADCHECK = ("lambda F, x: torch.autograd.gradcheck(F.apply, (x,), eps=1e-6, atol=1e-5, "
               "rtol=1e-3, raise_exception=False)")
 
@@ -49,7 +50,7 @@ def _gradient(student, x, g):
         for value, message in named:
             if _close(grad, value):
                 raise AssertionError(message)
-    assert_tensor(grad, expected, inputs=(x, g), name="the gradient from your backward")
+    assert_tensor(grad, expected, inputs=(x, g), name="gradient (from your backward)")
 
 
 @points(1)
@@ -67,11 +68,12 @@ def check_forward_values(student, case):
       "backward(ctx, grad_output), and use it through Square.apply(x). Do not replace apply.")
 def check_uses_custom_backward(student, case):
     """Square is a torch.autograd.Function and apply records a SquareBackward node"""
-    assert student.evaluate(_IS_FUNCTION)(student.Square), (
-        "Square must be a class that subclasses torch.autograd.Function.")
+    if not student.evaluate(_IS_FUNCTION)(student.Square):
+        fail("Square must be a class that subclasses torch.autograd.Function.")
     x = case.randn("i").requires_grad_(True)
     y = student.evaluate(_APPLY)(student.Square, x)
-    assert isinstance(y, torch.Tensor), f"Square.apply(x) returned {type(y).__name__}, not a tensor."
+    if not isinstance(y, torch.Tensor):
+        fail(f"Square.apply(x) returned {type(y).__name__}, not a tensor.")
     node = meta(y).grad_fn
     if node != "SquareBackward":
         if node is None:
@@ -101,8 +103,9 @@ def check_gradcheck_float64(student, case):
     """torch.autograd.gradcheck passes in float64"""
     x = case.randn("i", "j", dtype=torch.float64).requires_grad_(True)
     ok = student.evaluate(_GRADCHECK)(student.Square, x)
-    assert ok is True, ("torch.autograd.gradcheck failed: your backward does not match the "
-                        "numerical derivative of your forward.")
+    if ok is not True:
+        fail("torch.autograd.gradcheck failed: your backward does not match the "
+                            "numerical derivative of your forward.")
 
 
 @points(1)
@@ -112,8 +115,9 @@ def check_saves_for_backward(student, case):
     """forward keeps the input with ctx.save_for_backward"""
     x = case.randn("i").requires_grad_(True)
     n = student.evaluate(_SAVED)(student.Square, x)
-    assert n >= 1, ("your forward saved no tensor with ctx.save_for_backward: save the input "
-                    "there instead of storing it on ctx as an attribute.")
+    if n < 1:
+        fail("your forward saved no tensor with ctx.save_for_backward: save the input "
+                        "there instead of storing it on ctx as an attribute.")
 
 
 @points(1)

@@ -1,6 +1,6 @@
 """The worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_tensor
+from grader.checks import points, hint, target, assert_tensor, fail
 
 # y = F.apply(x); y.sum().backward(); report y and x.grad (inside the jail)
 _FORWARD_BACKWARD = "lambda F, x: (lambda y: (y, y.sum().backward(), x.grad))(F.apply(x))"
@@ -16,7 +16,8 @@ def check_sigmoid_example(student):
     y, _, grad = student.evaluate(_FORWARD_BACKWARD)(student.Sigmoid, x)
     s = 1 / (1 + torch.exp(-x.detach()))
     assert_tensor(y, s, inputs=(x,), name="Sigmoid.apply(x)")
-    assert grad is not None, "x.grad is None after backward: return the gradient from backward."
+    if grad is None:
+        fail("x.grad is None after backward: return the gradient from backward.")
     assert_tensor(grad, s * (1 - s), inputs=(x,), name="x.grad")
 
 
@@ -29,5 +30,6 @@ def check_square_example(student):
     x = torch.tensor([0.0, 2.0, -3.0], requires_grad=True)
     y, _, grad = student.evaluate(_FORWARD_BACKWARD)(student.Square, x)
     assert_tensor(y, torch.tensor([0.0, 4.0, 9.0]), inputs=(x,), name="Square.apply(x)")
-    assert grad is not None, "x.grad is None after backward: return the gradient from backward."
+    if grad is None:
+        fail("x.grad is None after backward: return the gradient from backward.")
     assert_tensor(grad, torch.tensor([0.0, 4.0, -6.0]), inputs=(x,), name="x.grad")

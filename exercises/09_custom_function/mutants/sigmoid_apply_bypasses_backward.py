@@ -1,4 +1,4 @@
-"""Mutant: sigmoid_apply_bypasses_backward."""
+"""Mutant: sigmoid_apply_bypasses_backward (apply replaced by torch.sigmoid: caught by the constraint)."""
 import torch
 
 

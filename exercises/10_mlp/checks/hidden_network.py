@@ -1,6 +1,6 @@
 """NeuralNetwork: Flatten, then Linear(6, 8) -> ReLU -> Linear(8, 5) in linear_relu_stack."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, assert_equal
+from grader.checks import points, hint, target, assert_tensor, assert_equal, fail, StudentError
 
 KEYS = ["linear_relu_stack.0.bias", "linear_relu_stack.0.weight",
         "linear_relu_stack.2.bias", "linear_relu_stack.2.weight"]
@@ -28,7 +28,8 @@ def _state(case, dtype=torch.float32):
 def _build(student, device, state, dtype=torch.float32):
     model = student.NeuralNetwork()
     is_module, keys, *_ = student.evaluate(_DESCRIBE)(model)
-    assert is_module, "NeuralNetwork must subclass nn.Module."
+    if not is_module:
+        fail("NeuralNetwork must subclass nn.Module.")
     if keys != KEYS:
         raise AssertionError(
             f"the state dict keys of NeuralNetwork() are {keys}, expected {KEYS}: name the "
@@ -47,6 +48,19 @@ def _reference(x, state):
 def _close(a, b):
     return (isinstance(a, torch.Tensor) and a.shape == b.shape
             and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=1e-5))
+
+
+def _run(model, x):
+    """model(x), explaining the classic shape error of a wrong flatten."""
+    try:
+        return model(x)
+    except StudentError as e:
+        if "cannot be multiplied" in e.message:
+            fail(f"your forward failed on an input of shape {tuple(x.shape)}: {e.message}. "
+                 f"The first Linear needs input of shape (N, 6): flatten with nn.Flatten(), "
+                 f"which keeps the batch dimension (torch.flatten(x) and x.view(-1) flatten the "
+                 f"batch too, and forgetting to flatten leaves (N, 2, 3)).")
+        raise
 
 
 def _check_forward(out, x, state):
@@ -78,10 +92,11 @@ def check_structure(student):
     """a Flatten and linear_relu_stack = Sequential(Linear(6, 8), ReLU(), Linear(8, 5))"""
     model = student.NeuralNetwork()
     is_module, keys, stack_type, layers, _ = student.evaluate(_DESCRIBE)(model)
-    assert is_module, "NeuralNetwork must subclass nn.Module (class NeuralNetwork(nn.Module))."
-    assert stack_type == "Sequential", (
-        f"self.linear_relu_stack should be an nn.Sequential, found {stack_type}"
-        + (" (no attribute with that name)" if stack_type == "NoneType" else "") + ".")
+    if not is_module:
+        fail("NeuralNetwork must subclass nn.Module (class NeuralNetwork(nn.Module)).")
+    if stack_type != "Sequential":
+        fail(f"self.linear_relu_stack should be an nn.Sequential, found {stack_type}"
+            + (" (no attribute with that name)" if stack_type == "NoneType" else "") + ".")
     expected = [("Linear", 6, 8), ("ReLU", None, None), ("Linear", 8, 5)]
     if layers and layers[-1][0] in ("ReLU", "Softmax", "Sigmoid") and layers[:3] == expected:
         raise AssertionError(f"there is a {layers[-1][0]} after the last Linear: the network must "
@@ -89,7 +104,8 @@ def check_structure(student):
     assert_equal(layers, expected, what="layers of linear_relu_stack")
     has_flatten = student.evaluate(
         "lambda m: any(isinstance(l, nn.Flatten) for l in m.modules())")(model)
-    assert has_flatten, "create a flatten layer in __init__: self.flatten = nn.Flatten()."
+    if not has_flatten:
+        fail("create a flatten layer in __init__: self.flatten = nn.Flatten().")
 
 
 @points(2)
@@ -112,7 +128,7 @@ def check_forward_values(student, case, device):
     state = _state(case)
     model = _build(student, device, state)
     x = case.randn("n", 6)
-    _check_forward(model(x), x, state)
+    _check_forward(_run(model, x), x, state)
 
 
 @points(2)
@@ -124,7 +140,7 @@ def check_flattens_images(student, case, device):
     state = _state(case)
     model = _build(student, device, state)
     x = case.randn("n", 2, 3)
-    out = model(x)
+    out = _run(model, x)
     if isinstance(out, torch.Tensor) and out.dim() != 2:
         raise AssertionError(f"for input of shape {tuple(x.shape)} your output has shape "
                              f"{tuple(out.shape)}, expected ({x.shape[0]}, 5): flatten with "
@@ -140,6 +156,6 @@ def check_float64_single_and_empty_batch(student, case, device):
     state = _state(case, dtype=torch.float64)
     model = _build(student, device, state, dtype=torch.float64)
     x = case.randn(1, 2, 3, dtype=torch.float64)
-    _check_forward(model(x), x, state)
+    _check_forward(_run(model, x), x, state)
     x0 = torch.zeros(0, 6, dtype=torch.float64)
-    assert_tensor(model(x0), torch.zeros(0, 5, dtype=torch.float64), inputs=(x0,))
+    assert_tensor(_run(model, x0), torch.zeros(0, 5, dtype=torch.float64), inputs=(x0,))

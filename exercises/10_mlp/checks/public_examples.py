@@ -1,6 +1,6 @@
 """The worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_equal, assert_number
+from grader.checks import points, hint, target, assert_equal, assert_number, fail
 
 
 @points(1)
@@ -10,7 +10,8 @@ def check_network_example(student, device):
     """NeuralNetwork()(torch.zeros(4, 2, 3)) has shape (4, 5); the network has 101 parameters"""
     model = student.NeuralNetwork().to(device)
     out = model(torch.zeros(4, 2, 3))
-    assert isinstance(out, torch.Tensor), f"forward returned {type(out).__name__}, not a tensor"
+    if not isinstance(out, torch.Tensor):
+        fail(f"forward returned {type(out).__name__}, not a tensor")
     assert_equal(tuple(out.shape), (4, 5), what="output shape")
     n = student.evaluate("lambda m: sum(p.numel() for p in m.parameters())")(model)
     assert_equal(n, 101, what="number of parameters")

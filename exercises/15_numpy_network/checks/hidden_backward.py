@@ -100,6 +100,22 @@ def _wrong_variants(X, W1, b1, W2, b2, dout):
     return out
 
 
+def forward_variants(X, W1, b1, W2, b2):
+    """(description, out) for the common forward mistakes, computed here in NumPy."""
+    X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64) for a in (X, W1, b1, W2, b2))
+    with np.errstate(all="ignore"):
+        return [
+            ("you forgot the sigmoid on the output layer (out must be sigmoid(h @ W2 + b2))",
+             _sig(X @ W1 + b1) @ W2 + b2),
+            ("you forgot the sigmoid on the hidden layer (h must be sigmoid(X @ W1 + b1))",
+             _sig((X @ W1 + b1) @ W2 + b2)),
+            ("you left out b2", _sig(_sig(X @ W1 + b1) @ W2)),
+            ("you left out b1", _sig(_sig(X @ W1) @ W2 + b2)),
+            ("your sigmoid is 1 / (1 + exp(z)); it must be 1 / (1 + exp(-z))",
+             _sig(-(_sig(-(X @ W1 + b1)) @ W2 + b2))),
+        ]
+
+
 def rel_error(actual, expected):
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -196,7 +212,8 @@ def forward_then_reference(student, arrays, *, tol=1e-7, dtype=None):
     out, cache = call_forward(student, X, W1, b1, W2, b2)
     expected_out, expected_grads = torch_reference(X, W1, b1, W2, b2, dout)
     try:
-        assert_array(out, expected_out, "out", dtype=dtype, tol=max(tol, 1e-7))
+        assert_array(out, expected_out, "out", dtype=dtype, tol=max(tol, 1e-7),
+                     variants=forward_variants(X, W1, b1, W2, b2))
     except AssertionError as exc:
         raise AssertionError(
             "backward_np is graded with the cache of your forward_np, and forward_np is "

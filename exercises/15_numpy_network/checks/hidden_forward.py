@@ -100,6 +100,22 @@ def _wrong_variants(X, W1, b1, W2, b2, dout):
     return out
 
 
+def forward_variants(X, W1, b1, W2, b2):
+    """(description, out) for the common forward mistakes, computed here in NumPy."""
+    X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64) for a in (X, W1, b1, W2, b2))
+    with np.errstate(all="ignore"):
+        return [
+            ("you forgot the sigmoid on the output layer (out must be sigmoid(h @ W2 + b2))",
+             _sig(X @ W1 + b1) @ W2 + b2),
+            ("you forgot the sigmoid on the hidden layer (h must be sigmoid(X @ W1 + b1))",
+             _sig((X @ W1 + b1) @ W2 + b2)),
+            ("you left out b2", _sig(_sig(X @ W1 + b1) @ W2)),
+            ("you left out b1", _sig(_sig(X @ W1) @ W2 + b2)),
+            ("your sigmoid is 1 / (1 + exp(z)); it must be 1 / (1 + exp(-z))",
+             _sig(-(_sig(-(X @ W1 + b1)) @ W2 + b2))),
+        ]
+
+
 def rel_error(actual, expected):
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -198,16 +214,7 @@ def check_forward_random_float64(student, case):
     X, W1, b1, W2, b2, _ = make_case(case)
     out, _cache = call_forward(student, X, W1, b1, W2, b2)
     expected, _ = torch_reference(X, W1, b1, W2, b2, np.zeros((X.shape[0], W2.shape[1])))
-    z2 = _sig(X @ W1 + b1) @ W2 + b2
-    variants = [
-        ("you forgot the sigmoid on the output layer (out must be sigmoid(h @ W2 + b2))", z2),
-        ("you forgot the sigmoid on the hidden layer (h must be sigmoid(X @ W1 + b1))",
-         _sig((X @ W1 + b1) @ W2 + b2)),
-        ("you left out b2", _sig(_sig(X @ W1 + b1) @ W2)),
-        ("you left out b1", _sig(_sig(X @ W1) @ W2 + b2)),
-        ("your sigmoid is 1 / (1 + exp(z)); it must be 1 / (1 + exp(-z))",
-         _sig(-(_sig(-(X @ W1 + b1)) @ W2 + b2))),
-    ]
+    variants = forward_variants(X, W1, b1, W2, b2)
     assert_array(out, expected, "out", tol=1e-7, variants=variants)
 
 
@@ -219,7 +226,8 @@ def check_forward_float32(student, case):
     X, W1, b1, W2, b2, _ = make_case(case, dtype=np.float32)
     out, _cache = call_forward(student, X, W1, b1, W2, b2)
     expected, _ = torch_reference(X, W1, b1, W2, b2, np.zeros((X.shape[0], W2.shape[1])))
-    assert_array(out, expected, "out", dtype=np.float32, tol=1e-5)
+    assert_array(out, expected, "out", dtype=np.float32, tol=1e-5,
+                 variants=forward_variants(X, W1, b1, W2, b2))
 
 
 @points(1)

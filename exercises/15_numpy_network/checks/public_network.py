@@ -100,6 +100,22 @@ def _wrong_variants(X, W1, b1, W2, b2, dout):
     return out
 
 
+def forward_variants(X, W1, b1, W2, b2):
+    """(description, out) for the common forward mistakes, computed here in NumPy."""
+    X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64) for a in (X, W1, b1, W2, b2))
+    with np.errstate(all="ignore"):
+        return [
+            ("you forgot the sigmoid on the output layer (out must be sigmoid(h @ W2 + b2))",
+             _sig(X @ W1 + b1) @ W2 + b2),
+            ("you forgot the sigmoid on the hidden layer (h must be sigmoid(X @ W1 + b1))",
+             _sig((X @ W1 + b1) @ W2 + b2)),
+            ("you left out b2", _sig(_sig(X @ W1 + b1) @ W2)),
+            ("you left out b1", _sig(_sig(X @ W1) @ W2 + b2)),
+            ("your sigmoid is 1 / (1 + exp(z)); it must be 1 / (1 + exp(-z))",
+             _sig(-(_sig(-(X @ W1 + b1)) @ W2 + b2))),
+        ]
+
+
 def rel_error(actual, expected):
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -213,7 +229,7 @@ def check_forward_small_example(student):
     X, W1, b1, W2, b2 = small_example()
     out, _cache = call_forward(student, X, W1, b1, W2, b2)
     expected, _ = torch_reference(X, W1, b1, W2, b2, np.ones((2, 2)))
-    assert_array(out, expected, "out")
+    assert_array(out, expected, "out", variants=forward_variants(X, W1, b1, W2, b2))
 
 
 @points(1)
@@ -225,7 +241,7 @@ def check_backward_small_example(student):
     out, cache = call_forward(student, X, W1, b1, W2, b2)
     dout = np.ones((2, 2))
     expected_out, expected = torch_reference(X, W1, b1, W2, b2, dout)
-    assert_array(out, expected_out, "out")
+    assert_array(out, expected_out, "out", variants=forward_variants(X, W1, b1, W2, b2))
     grads = student.backward_np(dout, cache)
     assert_grads(grads, expected, variants=wrong_variants(X, W1, b1, W2, b2, dout))
 
