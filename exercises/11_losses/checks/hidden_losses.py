@@ -7,6 +7,7 @@ message names that mistake.
 import math
 
 import torch
+import torch.nn.functional as F
 
 from grader.checks import StudentError, assert_number, assert_tensor, hint, meta, points, target
 
@@ -53,6 +54,12 @@ def _name_variant(result, expected, variants, fn):
         if _close(value, wrong) and not _close(wrong, expected):
             raise AssertionError(
                 f"{fn}() gave {value:.6g}, expected {expected:.6g}: {message}")
+
+
+def _student_grad(student, fn, inp, other):
+    """d fn(inp, other) / d inp, computed in the student's process with the student's function."""
+    grad = student.evaluate("lambda f, a, b: torch.autograd.grad(f(a, b), a)[0]")
+    return grad(getattr(student, fn), inp, other)
 
 
 # ----------------------------------------------------------------- mse
@@ -124,6 +131,10 @@ def check_mse_gradient_flows(student, case):
     expected, variants = _mse_variants(pred.detach(), tgt)
     _name_variant(result, expected, variants, "mse")
     assert_tensor(result.detach(), torch.tensor(expected, dtype=pred.dtype), inputs=(pred, tgt))
+    g = _student_grad(student, "mse", pred, tgt)
+    want = 2 * (pred.detach() - tgt) / pred.numel()
+    assert_tensor(g, want, name="gradient of your mse with respect to pred", device=None,
+                  inputs=(pred.detach(), tgt))
 
 
 # ----------------------------------------------------------------- cross_entropy
@@ -280,6 +291,21 @@ def check_cross_entropy_gradient_flows(student, case):
     expected, variants = _ce_variants(logits.detach(), labels)
     _name_variant(result, expected, variants, "cross_entropy")
     assert_tensor(result.detach(), torch.tensor(expected, dtype=logits.dtype), inputs=(logits, labels))
+    # The gradient is (softmax(logits) - one_hot(labels)) / N: a detached term shows here.
+    g = _student_grad(student, "cross_entropy", logits, labels)
+    z = logits.detach().double()
+    p = (z - z.max(dim=1, keepdim=True).values).exp()
+    p = p / p.sum(dim=1, keepdim=True)
+    want = ((p - F.one_hot(labels, z.shape[1]).double()) / z.shape[0]).to(logits.dtype)
+    if isinstance(g, torch.Tensor) and g.shape == want.shape and not torch.allclose(
+            g.double(), want.double(), rtol=1e-4, atol=1e-6):
+        raise AssertionError(
+            "your loss has the right value but the wrong gradient, (softmax(logits) - "
+            "one_hot(labels)) / N: part of the computation is cut off from autograd. Don't use "
+            ".detach(), .data, .item() or torch.tensor(...) on any term (detaching the max alone "
+            "is fine: it cancels)")
+    assert_tensor(g, want, rtol=1e-4, atol=1e-6, name="gradient of your cross_entropy with respect to the logits",
+                  device=None, inputs=())
 
 
 # ----------------------------------------------------------------- accuracy
@@ -312,7 +338,13 @@ def _acc_check(student, logits, labels):
     if correct > 0 and n > 1 and float(result) == float(correct):
         raise AssertionError(
             f"accuracy() returned {result}: that is the NUMBER of correct rows; divide by N = {n}")
-    if 0 < correct < n and result == 0:
+    if n == c:
+        wrong = (logits.argmax(dim=0) == labels).float().mean().item()
+        if _close(float(result), wrong) and not _close(wrong, expected):
+            raise AssertionError(
+                f"accuracy() returned {result}, expected {expected:.6g}: that is argmax over dim 0 "
+                "(down each column). Each ROW is one sample: use logits.argmax(dim=1)")
+    if 0 < correct < n and result == 0 and type(result) is int:
         raise AssertionError(
             f"accuracy() returned {result}, expected {expected:.6g}: integer division (//) rounds "
             "down to 0; use / or .float().mean()")
@@ -320,12 +352,6 @@ def _acc_check(student, logits, labels):
         raise AssertionError(
             f"accuracy() returned {result}, expected {expected:.6g}: a fraction between 0 and 1, "
             "not a percentage")
-    if n == c:
-        wrong = (logits.argmax(dim=0) == labels).float().mean().item()
-        if _close(float(result), wrong) and not _close(wrong, expected):
-            raise AssertionError(
-                f"accuracy() returned {result}, expected {expected:.6g}: that is argmax over dim 0 "
-                "(down each column). Each ROW is one sample: use logits.argmax(dim=1)")
     assert_number(result, expected, rel=1e-6, abs=1e-9)
 
 

@@ -1,0 +1,22 @@
+"""Mutant of 13_data: make_loader passes no generator, so the order is not reproducible."""
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+
+class PairsDataset(Dataset):
+    """A map-style dataset of (x[i], y[i]) pairs."""
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, i):
+        return self.x[i], self.y[i]
+
+
+def make_loader(x, y, batch_size, shuffle, seed):
+    """A DataLoader over (x, y) whose order is reproducible from `seed`."""
+    return DataLoader(PairsDataset(x, y), batch_size=batch_size, shuffle=shuffle)

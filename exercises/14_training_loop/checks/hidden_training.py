@@ -1,0 +1,488 @@
+"""Hidden checks for 14_training_loop.
+
+train_epoch: the check builds a model, a loader, a loss and an optimizer inside
+the student's process from its own state, runs the student's loop, reads the
+parameters back, and compares them with the same loop run here, in the check's
+own code, from the same initial state. When the student's parameters match a
+common wrong loop instead (no zero_grad, step before backward, one step after
+the loop...), the message names it.
+
+fit_line: replayed here from the zero initialisation with the same optimizer.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from grader.checks import StudentError, assert_number, assert_tensor, describe, fail, hint, points, target
+
+# ----------------------------------------------------------------- train_epoch helpers
+
+LOADER = ("torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), "
+          "batch_size=bs, shuffle=False)")
+
+# Counters kept on the objects handed to the student's train_epoch, read back afterwards:
+# how many times optimizer.step() and the loss function were called.
+COUNT_STEPS = ("(lambda o: (setattr(o, '_drill_count', [0]), "
+               "o.register_step_post_hook(lambda opt, args, kwargs: opt._drill_count.__setitem__(0, opt._drill_count[0] + 1)), "
+               "o)[-1])(OPTIMIZER)")
+COUNT_CALLS = ("(lambda f: (setattr(f, '_drill_count', [0]), "
+               "f.register_forward_hook(lambda mod, args, out: mod._drill_count.__setitem__(0, mod._drill_count[0] + 1)), "
+               "f)[-1])(LOSS)")
+
+LOOPS = {
+    "no_zero_grad": "this is what you get when gradients are never zeroed: they add up over the "
+                    "batches. Call optimizer.zero_grad() at the start of every batch",
+    "step_before_backward": "this is what you get when optimizer.step() comes before "
+                            "loss.backward() (and gradients are never zeroed): every step uses the "
+                            "previous batches' gradients. The order is zero_grad, forward, loss, "
+                            "backward, step",
+    "step_after_loop": "this is what you get when optimizer.step() runs once, after the loop, with "
+                       "only the last batch's gradient: step() belongs inside the loop (check the "
+                       "indentation)",
+    "accumulate_then_step": "this is what you get with zero_grad() before the loop and step() after "
+                            "it: one step with the summed gradients. Both belong inside the loop, "
+                            "once per batch",
+    "two_epochs": "this is what two passes over the loader give: train_epoch runs exactly one epoch",
+    "last_batch_only": "this is what you get when only the last batch is trained on: is the "
+                       "forward/backward/step inside the for loop?",
+}
+
+
+def _tol(device, dtype=torch.float32):
+    if dtype == torch.float64:
+        return (1e-9, 1e-9) if device == "cpu" else (1e-6, 1e-6)
+    return (1e-4, 1e-5) if device == "cpu" else (1e-3, 1e-4)
+
+
+def _eval(expr, **scope):
+    """Evaluate one of this file's own construction expressions in the check process."""
+    return eval(expr, {"torch": torch, "nn": nn, "F": F, "math": math}, scope)
+
+
+def _replay(model_expr, state, opt_expr, loss_expr, batches, loop="correct"):
+    """Run a (correct or wrong) training loop here; returns (final state, batch losses, steps)."""
+    with torch.random.fork_rng(devices=[]):
+        model = _eval(model_expr)
+    model.load_state_dict(state)
+    opt = _eval(opt_expr, params=model.parameters())
+    loss_fn = _eval(loss_expr)
+    losses, steps = [], 0
+
+    def forward(xb, yb):
+        loss = loss_fn(model(xb), yb)
+        losses.append(loss.item())
+        return loss
+
+    epochs = 2 if loop == "two_epochs" else 1
+    if loop == "accumulate_then_step":
+        opt.zero_grad()
+    for _ in range(epochs):
+        for i, (xb, yb) in enumerate(batches):
+            if loop in ("correct", "two_epochs", "step_after_loop"):
+                opt.zero_grad()
+                forward(xb, yb).backward()
+                if loop != "step_after_loop":
+                    opt.step()
+                    steps += 1
+            elif loop == "no_zero_grad":
+                forward(xb, yb).backward()
+                opt.step()
+                steps += 1
+            elif loop == "step_before_backward":
+                loss = forward(xb, yb)
+                opt.step()
+                steps += 1
+                loss.backward()
+            elif loop == "accumulate_then_step":
+                forward(xb, yb).backward()
+            elif loop == "last_batch_only":
+                if i == len(batches) - 1:
+                    opt.zero_grad()
+                    forward(xb, yb).backward()
+                    opt.step()
+                    steps += 1
+    if loop in ("step_after_loop", "accumulate_then_step"):
+        opt.step()
+        steps += 1
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}, losses, steps
+
+
+def _same(a, b, rtol, atol):
+    return a.keys() == b.keys() and all(
+        a[k].shape == b[k].shape and torch.allclose(a[k].double(), b[k].double(), rtol=rtol, atol=atol)
+        for k in a)
+
+
+class Setup:
+    """One training problem, built both in the student's process and here."""
+
+    def __init__(self, case, device, *, model_expr, opt_expr, loss_expr, x, y, batch_size,
+                 dtype=torch.float32):
+        self.device, self.dtype = device, dtype
+        self.model_expr, self.opt_expr, self.loss_expr = model_expr, opt_expr, loss_expr
+        self.x, self.y, self.batch_size = x, y, batch_size
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(case.seed % (2 ** 31))
+            self.state = {k: v.detach().clone() for k, v in _eval(model_expr).state_dict().items()}
+        self.batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+
+    def build(self, student):
+        """The model, loader, loss and optimizer inside the student's process."""
+        model = student.evaluate(f"({self.model_expr}).to(dev)", dev=self.device)
+        model.load_state_dict(self.state)
+        opt = student.evaluate(COUNT_STEPS.replace("OPTIMIZER", self.opt_expr.replace("params", "m.parameters()")), m=model)
+        loss_fn = student.evaluate(COUNT_CALLS.replace("LOSS", self.loss_expr))
+        loader = student.evaluate(LOADER, x=self.x, y=self.y, bs=self.batch_size)
+        return model, loader, loss_fn, opt
+
+    def run(self, student):
+        model, loader, loss_fn, opt = self.build(student)
+        result = student.train_epoch(model, loader, loss_fn, opt)
+        final = student.evaluate("{k: v.detach().cpu().clone() for k, v in m.state_dict().items()}", m=model)
+        counts = {"step": student.evaluate("o._drill_count[0]", o=opt),
+                  "loss_fn": student.evaluate("l._drill_count[0]", l=loss_fn)}
+        return result, final, counts
+
+    def replay(self, loop="correct"):
+        return _replay(self.model_expr, self.state, self.opt_expr, self.loss_expr, self.batches, loop)
+
+
+def _judge_params(setup, final, counts):
+    """Fail, naming the mistake when one fits, unless `final` matches the correct loop."""
+    rtol, atol = _tol(setup.device, setup.dtype)
+    expected, _, n_steps = setup.replay()
+    if _same(final, expected, rtol, atol):
+        return
+    if final.keys() != expected.keys():
+        fail(f"the model's parameters changed names: {sorted(final)}; train_epoch must only "
+             "train the model it is given")
+    if _same(final, setup.state, 0, 0):
+        fail("the model's parameters did not change at all after train_epoch: is "
+             "optimizer.step() called after loss.backward() for every batch, and zero_grad() "
+             "called BEFORE backward (not between backward and step)? Did you use the "
+             "optimizer that was passed in?")
+    if counts.get("loss_fn") == 0:
+        fail("the loss_fn you were given was never called: compute the loss with "
+             "loss = loss_fn(model(xb), yb), not with a loss of your own choice")
+    if counts.get("step") == 0:
+        fail("the optimizer you were given was never stepped (step() called 0 times), yet the "
+             "parameters changed: use the optimizer argument, don't create your own")
+    for loop, message in LOOPS.items():
+        try:
+            wrong, _, _ = setup.replay(loop)
+        except RuntimeError:      # this wrong loop cannot even run on this model
+            continue
+        if _same(final, wrong, rtol, atol) and not _same(wrong, expected, rtol, atol):
+            fail(f"the parameters after train_epoch are wrong: {message}")
+    if counts.get("step") not in (None, n_steps):
+        fail(f"optimizer.step() was called {counts['step']} time(s) for {len(setup.batches)} "
+             "batches: call it exactly once per batch")
+    if counts.get("loss_fn") not in (None, len(setup.batches)):
+        fail(f"loss_fn was called {counts['loss_fn']} time(s) for {len(setup.batches)} batches: "
+             "compute the loss once per batch")
+    for k in expected:
+        assert_tensor(final[k], expected[k], rtol=rtol, atol=atol, device=None,
+                      name=f"parameter {k!r} after one epoch")
+
+
+def _judge_loss(setup, result, final=None):
+    _, losses, _ = setup.replay()
+    expected = sum(losses) / len(losses)
+    if isinstance(result, torch.Tensor):
+        fail(f"train_epoch returned {describe(result)}; return a Python float: collect "
+             "loss.item() for every batch and return their mean")
+    if isinstance(result, bool) or not isinstance(result, (int, float)):
+        fail(f"train_epoch should return the mean batch loss as a float, but it returned "
+             f"{describe(result)}")
+    sizes = [len(yb) for _, yb in setup.batches]
+    variants = [
+        (losses[-1], "that is the LAST batch's loss; return the mean over all batches"),
+        (losses[0], "that is the FIRST batch's loss; return the mean over all batches"),
+        (sum(losses), f"that is the SUM of the {len(losses)} batch losses; divide by the number "
+                      "of batches"),
+        (sum(l * n for l, n in zip(losses, sizes)) / sum(sizes),
+         "that weights each batch by its size; the task asks for the plain mean of the batch "
+         "losses (sum of loss.item() / number of batches)"),
+        (sum(losses) / sum(sizes), "that divides by the number of samples; divide the sum of "
+                                   "batch losses by the number of BATCHES"),
+    ]
+    if not math.isclose(float(result), expected, rel_tol=1e-4, abs_tol=1e-6):
+        for value, message in variants:
+            if math.isclose(float(result), value, rel_tol=1e-4, abs_tol=1e-6) and not math.isclose(
+                    value, expected, rel_tol=1e-4, abs_tol=1e-6):
+                fail(f"train_epoch returned {float(result):.6g}, expected {expected:.6g}: {message}")
+    if not math.isclose(float(result), expected, rel_tol=1e-4, abs_tol=1e-6) and final is not None:
+        rtol, atol = _tol(setup.device, setup.dtype)
+        if not _same(final, setup.replay()[0], rtol, atol):
+            fail(f"train_epoch returned {float(result):.6g}, expected {expected:.6g}: the parameters "
+                 "after the epoch are wrong too, so every batch after the first sees a different "
+                 "model and gets a different loss. Fix the loop first (zero_grad, forward, loss, "
+                 "backward, step for every batch)")
+    assert_number(float(result), expected, rel=1e-4, abs=1e-6, name="mean batch loss")
+
+
+def _xy(case, n, d_in, d_out=None, classes=None, dtype=torch.float32):
+    x = torch.randn(n, d_in, generator=case.generator, dtype=dtype)
+    if classes is not None:
+        y = torch.randint(0, classes, (n,), generator=case.generator)
+    else:
+        y = torch.randn(n, d_out, generator=case.generator, dtype=dtype)
+    return x, y
+
+
+# ----------------------------------------------------------------- train_epoch checks
+
+@points(2)
+@target("train_epoch")
+@hint("For every batch: optimizer.zero_grad(); loss = loss_fn(model(xb), yb); loss.backward(); optimizer.step().")
+def check_train_epoch_sgd_parameters(student, case, device):
+    """train_epoch with SGD on a linear model ends with the same parameters as the reference loop"""
+    a, b = case.size("a"), case.size("b")
+    x, y = _xy(case, 13, a, b)
+    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b})",
+                  opt_expr="torch.optim.SGD(params, lr=0.1)", loss_expr="nn.MSELoss()",
+                  x=x, y=y, batch_size=4)
+    _, final, counts = setup.run(student)
+    _judge_params(setup, final, counts)
+
+
+@points(1)
+@target("train_epoch")
+@hint("losses.append(loss.item()) inside the loop; return sum(losses) / len(losses).")
+def check_train_epoch_returns_mean_batch_loss(student, case, device):
+    """train_epoch returns the mean of the batch losses as a Python float"""
+    a, b = case.size("a"), case.size("b")
+    x, y = _xy(case, 11, a, b)
+    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b})",
+                  opt_expr="torch.optim.SGD(params, lr=0.05)", loss_expr="nn.MSELoss()",
+                  x=x, y=y, batch_size=3)
+    result, final, counts = setup.run(student)
+    _judge_loss(setup, result, final)
+
+
+@points(1)
+@target("train_epoch")
+@hint("Use the loss_fn and optimizer you are given; nothing in train_epoch should assume MSE or SGD.")
+def check_train_epoch_adam_classifier(student, case, device):
+    """train_epoch trains a small classifier with Adam and CrossEntropyLoss (one step per batch)"""
+    a, h, c = case.size("a"), case.size("h"), case.size("c")
+    x, y = _xy(case, 17, a, classes=c)
+    setup = Setup(case, device,
+                  model_expr=f"nn.Sequential(nn.Linear({a}, {h}), nn.ReLU(), nn.Linear({h}, {c}))",
+                  opt_expr="torch.optim.Adam(params, lr=0.01)", loss_expr="nn.CrossEntropyLoss()",
+                  x=x, y=y, batch_size=5)
+    result, final, counts = setup.run(student)
+    _judge_params(setup, final, counts)
+    _judge_loss(setup, result, final)
+
+
+@points(1)
+@target("train_epoch")
+@hint("Nothing in the loop should depend on the dtype or the kind of loss: no .float(), no fixed loss.")
+def check_train_epoch_momentum_float64(student, case, device):
+    """train_epoch with SGD+momentum, L1 loss and a float64 model"""
+    a, b = case.size("a"), case.size("b")
+    x, y = _xy(case, 14, a, b, dtype=torch.float64)
+    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b}).double()",
+                  opt_expr="torch.optim.SGD(params, lr=0.05, momentum=0.9)",
+                  loss_expr="nn.L1Loss()", x=x, y=y, batch_size=4, dtype=torch.float64)
+    result, final, counts = setup.run(student)
+    _judge_params(setup, final, counts)
+    _judge_loss(setup, result, final)
+
+
+# ----------------------------------------------------------------- fit_line helpers
+
+def _make_opt(name, params, lr):
+    return {
+        "sgd": lambda: torch.optim.SGD(params, lr=lr),
+        "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9),
+        "rmsprop": lambda: torch.optim.RMSprop(params, lr=lr),
+        "adam": lambda: torch.optim.Adam(params, lr=lr),
+        "plain_sgd": lambda: torch.optim.SGD(params, lr=lr),
+        "nesterov": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True),
+        "adamw": lambda: torch.optim.AdamW(params, lr=lr),
+        "adagrad": lambda: torch.optim.Adagrad(params, lr=lr),
+    }[name]()
+
+
+def _fit_replay(x, y, name, lr, epochs, loop="correct"):
+    """The check's own fit: zero init, full batch, mean squared error; returns (slope, intercept)."""
+    w = torch.zeros(1, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    opt = _make_opt(name, [w, b], lr)
+    xs, ys = x[:, None], y[:, None]
+    n = epochs + 1 if loop == "one_more_epoch" else epochs - 1 if loop == "one_less_epoch" else epochs
+    for _ in range(n):
+        if loop != "no_zero_grad":
+            opt.zero_grad()
+        pred = F.linear(xs, w, b)
+        if loop == "broadcast":
+            loss = ((pred - y) ** 2).mean()          # (N, 1) - (N,) -> (N, N)
+        elif loop == "sum":
+            loss = ((pred - ys) ** 2).sum()
+        else:
+            loss = ((pred - ys) ** 2).mean()
+        loss.backward()
+        opt.step()
+    return w.item(), b.item()
+
+
+FIT_MISTAKES = [
+    ("no_zero_grad", "this is what you get without optimizer.zero_grad() in the loop: the "
+                     "gradients add up over the epochs"),
+    ("broadcast", "this is what you get when the prediction has shape (N, 1) and the target "
+                  "(N,): the loss broadcasts to an (N, N) matrix. Reshape y too: y.reshape(-1, 1)"),
+    ("sum", "this is what you get with the SUM of squared errors; use the mean (F.mse_loss or "
+            "nn.MSELoss())"),
+    ("one_more_epoch", "that is one epoch too many: run exactly `epochs` steps"),
+    ("one_less_epoch", "that is one epoch too few: run exactly `epochs` steps"),
+]
+
+
+def _fit_line(student, x, y, name, lr, epochs):
+    call = f"fit_line(x, y, {name!r}, lr={lr}, epochs={epochs})"
+    try:
+        result = student.fit_line(x, y, name, lr, epochs)
+    except StudentError as e:
+        if e.not_implemented:
+            raise
+        if "cannot be multiplied" in e.message:
+            fail(f"{call} raised {e.type_name}: {e.message}\nx has shape (N,); nn.Linear(1, 1) needs "
+                 "one column per sample: x.reshape(-1, 1) (and y.reshape(-1, 1) for the loss)")
+        if "Expected all tensors to be on the same device" in e.message:
+            fail(f"{call} raised {e.type_name}: {e.message}\nCreate the model on the data's device: "
+                 "nn.Linear(1, 1).to(x.device)")
+        raise
+    if isinstance(result, list) and len(result) == 2:
+        result = tuple(result)
+    if not isinstance(result, tuple) or len(result) != 2:
+        fail(f"{call} should return a tuple (slope, intercept) of two floats, but it returned "
+             f"{describe(result)}")
+    for what, value in zip(("slope", "intercept"), result):
+        if isinstance(value, torch.Tensor):
+            fail(f"{call} returned a tensor as the {what}; return Python floats: "
+                 "model.weight.item(), model.bias.item()")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(f"{call} returned {describe(value)} as the {what}; expected a Python float")
+    return call, (float(result[0]), float(result[1]))
+
+
+def _judge_fit(call, got, x, y, name, lr, epochs, device, others=()):
+    rel, abs_ = (1e-4, 1e-5) if device == "cpu" else (1e-3, 1e-4)
+    expected = _fit_replay(x, y, name, lr, epochs)
+
+    def close(a, b):
+        return all(math.isclose(p, q, rel_tol=rel, abs_tol=abs_) for p, q in zip(a, b))
+
+    if close(got, expected):
+        return
+    if not all(math.isfinite(v) for v in got):
+        fail(f"{call} returned {got}: the fit diverged. Use the MEAN squared error (with the sum, "
+             "every step is N times larger), and check the learning rate is the one given")
+    if close(got, expected[::-1]) and not close(expected, expected[::-1]):
+        fail(f"{call} returned {got}: that is (intercept, slope); return (slope, intercept)")
+    for loop, message in FIT_MISTAKES:
+        wrong = _fit_replay(x, y, name, lr, epochs, loop)
+        if close(got, wrong) and not close(wrong, expected):
+            fail(f"{call} returned ({got[0]:.6g}, {got[1]:.6g}), expected ({expected[0]:.6g}, "
+                 f"{expected[1]:.6g}): {message}")
+    for other, description in others:
+        wrong = _fit_replay(x, y, other, lr, epochs)
+        if close(got, wrong) and not close(wrong, expected):
+            fail(f"{call} returned ({got[0]:.6g}, {got[1]:.6g}), expected ({expected[0]:.6g}, "
+                 f"{expected[1]:.6g}): that is what {description} gives")
+    fail(f"{call} returned ({got[0]:.6g}, {got[1]:.6g}), expected ({expected[0]:.6g}, "
+         f"{expected[1]:.6g}) (the check's own loop from weight = bias = 0, full batch, mean "
+         "squared error)")
+
+
+def _line(case, n=16):
+    slope = round(case.rng.uniform(-3.0, 3.0), 3)
+    if abs(slope) < 0.5:
+        slope += 1.0
+    intercept = round(case.rng.uniform(-2.0, 2.0), 3)
+    x = torch.linspace(-1.5, 1.5, n) + 0.1 * torch.randn(n, generator=case.generator)
+    y = slope * x + intercept + 0.05 * torch.randn(n, generator=case.generator)
+    return slope, intercept, x, y
+
+
+OPTIMIZER_NAMES = {
+    "sgd": "plain SGD (torch.optim.SGD(params, lr=lr))",
+    "momentum": "SGD with momentum=0.9",
+    "rmsprop": "torch.optim.RMSprop(params, lr=lr)",
+    "adam": "torch.optim.Adam(params, lr=lr)",
+    "nesterov": "SGD with momentum=0.9 and nesterov=True",
+    "adamw": "torch.optim.AdamW",
+    "adagrad": "torch.optim.Adagrad",
+}
+
+
+def _check_optimizer(student, case, device, name, lr, epochs):
+    slope, intercept, x, y = _line(case)
+    call, got = _fit_line(student, x, y, name, lr, epochs)
+    others = [(o, OPTIMIZER_NAMES[o]) for o in OPTIMIZER_NAMES if o != name]
+    _judge_fit(call, got, x, y, name, lr, epochs, device, others)
+
+
+# ----------------------------------------------------------------- fit_line checks
+
+@points(1)
+@target("fit_line")
+@hint("Start from weight = bias = 0, then for each epoch: zero_grad, MSE of the whole data set, backward, step.")
+def check_fit_line_recovers_hidden_line(student, case, device):
+    """fit_line with 'sgd' recovers a hidden random line (the least-squares fit)"""
+    slope, intercept, x, y = _line(case)
+    call, got = _fit_line(student, x, y, "sgd", 0.3, 60)
+    a = torch.stack([x, torch.ones_like(x)], 1).double()
+    best = torch.linalg.lstsq(a, y.double()[:, None]).solution.flatten().tolist()
+    if not (math.isclose(got[0], best[0], abs_tol=1e-3) and math.isclose(got[1], best[1], abs_tol=1e-3)):
+        if math.isclose(got[0], 2.0, abs_tol=1e-6) and math.isclose(got[1], 1.0, abs_tol=1e-6):
+            fail(f"{call} returned (2, 1), the line of the worked example: fit the data you are given")
+        _judge_fit(call, got, x, y, "sgd", 0.3, 60, device)
+        fail(f"{call} returned {got}; the best line through the data is about "
+             f"({best[0]:.4f}, {best[1]:.4f})")
+    _judge_fit(call, got, x, y, "sgd", 0.3, 60, device)
+
+
+@points(1)
+@target("fit_line")
+@hint("'sgd' is torch.optim.SGD(model.parameters(), lr=lr): one step per epoch on the whole data set, from zero.")
+def check_fit_line_first_epochs_sgd(student, case, device):
+    """fit_line starts at (0, 0) and its first SGD steps match the reference exactly"""
+    slope, intercept, x, y = _line(case)
+    call, got = _fit_line(student, x, y, "sgd", 0.1, 0)
+    if got != (0.0, 0.0):
+        fail(f"{call} returned {got}: with 0 epochs the line must still be the starting point "
+             "(0.0, 0.0). Set the weight and the bias to zero after creating nn.Linear(1, 1) "
+             "(with torch.no_grad(): model.weight.zero_(); model.bias.zero_())")
+    for epochs in (1, 3):
+        call, got = _fit_line(student, x, y, "sgd", 0.1, epochs)
+        _judge_fit(call, got, x, y, "sgd", 0.1, epochs, device,
+                   [(o, OPTIMIZER_NAMES[o]) for o in ("momentum", "rmsprop", "adam")])
+
+
+@points(1)
+@target("fit_line")
+@hint("'momentum' is torch.optim.SGD(params, lr=lr, momentum=0.9).")
+def check_fit_line_momentum(student, case, device):
+    """fit_line with 'momentum' (SGD, momentum=0.9) matches the reference"""
+    _check_optimizer(student, case, device, "momentum", 0.05, 20)
+
+
+@points(1)
+@target("fit_line")
+@hint("'rmsprop' is torch.optim.RMSprop(params, lr=lr) with its default settings.")
+def check_fit_line_rmsprop(student, case, device):
+    """fit_line with 'rmsprop' matches the reference"""
+    _check_optimizer(student, case, device, "rmsprop", 0.01, 20)
+
+
+@points(1)
+@target("fit_line")
+@hint("'adam' is torch.optim.Adam(params, lr=lr) with its default settings.")
+def check_fit_line_adam(student, case, device):
+    """fit_line with 'adam' matches the reference"""
+    _check_optimizer(student, case, device, "adam", 0.05, 20)
