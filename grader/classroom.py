@@ -49,7 +49,9 @@ class PoolError(Exception):
 # ------------------------------------------------------------------ the worker
 
 def _send(stream, message: dict) -> None:
-    stream.write(json.dumps(message, ensure_ascii=False) + "\n")
+    # A student's exception message may hold lone surrogates: they become "?"
+    # here, so everything downstream (gradebook, pages) is valid UTF-8.
+    stream.write(json.dumps(message, ensure_ascii=False).encode("utf-8", "replace") + b"\n")
     stream.flush()
 
 
@@ -63,7 +65,7 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Our stdout is the protocol: keep a private copy of it and point fd 1 at
     # stderr, so a stray print (ours, pytest's, a C library's) cannot corrupt it.
-    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     from grader.course import CourseError, load_course
     try:
@@ -73,10 +75,14 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
         return
     from grader.runner import Grader, SubmissionError   # imports torch; runs no op
     import torch
-    if device == "cuda" and not torch.cuda.is_available():
-        _send(protocol, {"fatal": "--device cuda: CUDA is not available on this machine"})
-        return
     grader = Grader.start(course)      # the zygote: forked before any torch op
+    if device == "cuda":
+        # Ask NVML, not the CUDA runtime: this process never runs CUDA itself.
+        os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
+        if not torch.cuda.is_available():
+            grader.close()
+            _send(protocol, {"fatal": "--device cuda: CUDA is not available on this machine"})
+            return
     # One core per worker: the pool is the parallelism.
     torch.set_num_threads(1)
     grader.warm_up()
@@ -132,6 +138,7 @@ class _Worker:
     ready: bool = False
     task: Task | None = None
     since: float = 0.0
+    last_exercise: str = ""
     started: float = field(default_factory=time.monotonic)
 
 
@@ -159,7 +166,7 @@ class Pool:
         proc = subprocess.Popen(
             [sys.executable, "-m", "grader.classroom", "worker", str(self.course_root),
              str(os.getpid()), self.device],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
             start_new_session=True)   # our Ctrl-C and job control do not reach it directly
         log.close()
         worker = _Worker(number, proc)
@@ -213,20 +220,24 @@ class Pool:
         pending = deque(tasks)
         for _ in range(min(self.size, len(tasks))):
             self._spawn()
+        watched = time.monotonic()
         while pending or any(w.task for w in self.workers.values()):
+            if time.monotonic() - watched >= 1.0:
+                watched = time.monotonic()
+                yield from self._watchdog(pending)
             for worker in self.workers.values():
                 if worker.ready and worker.task is None and pending:
-                    task = pending.popleft()
+                    task = self._next_task(worker, pending)
                     try:
                         worker.proc.stdin.write((json.dumps(task.message()) + "\n").encode())
                         worker.proc.stdin.flush()
                         worker.task, worker.since = task, time.monotonic()
+                        worker.last_exercise = task.exercise
                     except OSError:
                         pending.appendleft(task)   # it died; its EOF event follows
             try:
                 number, message = self.events.get(timeout=1.0)
             except queue.Empty:
-                yield from self._watchdog(pending)
                 continue
             worker = self.workers.get(number)
             if worker is None:
@@ -247,6 +258,20 @@ class Pool:
                 if message.get("fatal_worker"):
                     self._kill(worker)
                     self._respawn_if_needed(pending)
+
+    def _next_task(self, worker: _Worker, pending: deque) -> Task:
+        """The next task, preferring one of the exercise this worker graded last.
+
+        A check process keeps an exercise's check modules imported; switching
+        exercises can cost a re-import. Looking only a few tasks ahead keeps
+        students finishing roughly in order.
+        """
+        for i in range(min(len(pending), 2 * self.size)):
+            if pending[i].exercise == worker.last_exercise:
+                task = pending[i]
+                del pending[i]
+                return task
+        return pending.popleft()
 
     def _watchdog(self, pending):
         now = time.monotonic()

@@ -119,6 +119,9 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     report = Path(report)
     if report.exists() and not report.is_dir():
         raise UsageError(f"{report}: exists and is not a folder")
+    inside = Path(submissions).resolve()
+    if report.resolve() == inside or inside in report.resolve().parents:
+        raise UsageError(f"{report}: the report folder cannot be inside the submissions folder")
     if workers is None:
         workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                    else os.cpu_count() or 1)

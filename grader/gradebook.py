@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
+def _text(text: str) -> str:
+    """Valid UTF-8: a file name's undecodable bytes (kept by Python as surrogates) become '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class GradebookError(Exception):
     """The gradebook cannot be opened or is not one of ours (exit 2)."""
 
@@ -115,11 +120,11 @@ class Gradebook:
             for s in students:
                 self.db.execute("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?)",
                                 (s.id, file_ids[s.id], s.source,
-                                 json.dumps(s.notes, ensure_ascii=False)))
+                                 json.dumps([_text(n) for n in s.notes], ensure_ascii=False)))
                 for slug in slugs:
                     sub = s.submissions[slug]
                     self.db.execute("INSERT INTO roster VALUES (?, ?, ?, ?, ?)",
-                                    (s.id, slug, sub.sha256, device, sub.note))
+                                    (s.id, slug, sub.sha256, device, _text(sub.note)))
 
     def has_result(self, student: str, exercise: str, sha256: str, device: str) -> bool:
         return self.db.execute(
@@ -141,10 +146,9 @@ class Gradebook:
 
     # -- reading the class back
     def exercises(self) -> list[dict]:
-        """Exercises that have a column in the class, in course order."""
+        """Every exercise a run has graded: the class's columns, in course order."""
         rows = self.db.execute(
-            "SELECT slug, title, points FROM exercises WHERE slug IN (SELECT exercise FROM roster)"
-            " ORDER BY position, slug").fetchall()
+            "SELECT slug, title, points FROM exercises ORDER BY position, slug").fetchall()
         return [{"slug": slug, "title": json.loads(title), "points": points}
                 for slug, title, points in rows]
 

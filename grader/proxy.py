@@ -203,6 +203,7 @@ class Session:
         self.import_failure: StudentImportError | None = None
         self.sandbox: dict = {}
         self.timed_out: set[str] = set()
+        self.seq = 0  # numbers each request; the jail's reply must carry it back
         self.last_call = CallInfo()
         self.hooks = NoHooks()
 
@@ -287,16 +288,21 @@ class Session:
             # It already looped once: later checks of it still run, but
             # cannot each cost the full deadline.
             deadline = min(deadline, 1.0)
+        self.seq += 1
         try:
-            wire.send_frame(jail.sock, header, buffers)
+            wire.send_frame(jail.sock, dict(header, seq=self.seq), buffers)
         except OSError:
             raise self._died(jail, False, where, deadline) from None
         try:
-            return self._receive(jail, where, deadline)
+            reply, out = self._receive(jail, where, deadline)
         except JailDied as died:
             if died.reason == "timeout" and function:
                 self.timed_out.add(function)
             raise
+        if reply.get("seq") != self.seq:
+            # Not the answer to this request (a forged or left-over frame).
+            raise self._garbled(where)
+        return reply, out
 
     # -- encoding
     def decode(self, node, buffers, info: CallInfo | None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -24,8 +25,17 @@ def use_colour(stream=None) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
+# Control characters (C0 but tab and newline, DEL, C1): in text the student's code
+# produced they could move the cursor, clear the screen and paint a fake score.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _indent(text: str, prefix: str = "      ") -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
+    return "\n".join(prefix + _visible(line) for line in text.splitlines())
 
 
 def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int = 0) -> str:
@@ -37,7 +47,7 @@ def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int =
     out.append(style(head, bold=True) + (f"  ({result['student']})" if result.get("student") else ""))
     if result["status"] in STATUS_WORDS:
         out.append(style(STATUS_WORDS[result["status"]], fg="red", bold=True)
-                   + (f": {result['message']}" if result.get("message") else ""))
+                   + (f": {_visible(result['message'])}" if result.get("message") else ""))
     elif result.get("message"):
         out.append(style(result["message"], fg="bright_black"))
     shown_import_message = result["status"] in ("syntax_error", "import_error", "timeout", "crashed")
@@ -62,6 +72,10 @@ def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int =
     if result.get("stderr", "").strip():
         out.append(style("your code wrote to stderr:", fg="bright_black"))
         out.append(_indent(result["stderr"].rstrip()[-2000:], "  | "))
+    if (result.get("sandbox") or {}).get("missing"):
+        out.append(style("note: your code ran only partly confined here (missing: "
+                         + ", ".join(result["sandbox"]["missing"]) + "; see docs/security.md)",
+                         fg="yellow"))
     score, top = result["score"], result["max_score"]
     full = result["status"] == "graded" and top > 0 and score >= top
     line = f"score: {score:g}/{top:g}"

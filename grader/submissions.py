@@ -205,6 +205,15 @@ def _from_zip(zpath: Path, slugs: list[str], student: Student, extract_to: Path)
                              " nothing in it was graded")
 
 
+def _utf8(name: str) -> bool:
+    """False for a file name that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def discover(root: Path, slugs: list[str], extract_root: Path) -> tuple[list[Student], list[str]]:
     """Every student under `root`, with a Submission per exercise slug; and notes
     about entries of `root` that are not submissions."""
@@ -216,12 +225,17 @@ def discover(root: Path, slugs: list[str], extract_root: Path) -> tuple[list[Stu
     except OSError as e:
         raise SubmissionsError(f"{root}: cannot list it ({e.strerror})") from None
     folders = {p.name for p in entries if p.is_dir() and not p.is_symlink()}
-    ids = file_ids(sorted({p.name for p in entries if p.is_dir()}
-                          | {p.name[:-4] for p in entries if p.name.lower().endswith(".zip")}))
+    ids = file_ids(sorted({p.name for p in entries if p.is_dir() and _utf8(p.name)}
+                          | {p.name[:-4] for p in entries
+                             if p.name.lower().endswith(".zip") and _utf8(p.name)}))
     students: list[Student] = []
     ignored: list[str] = []
     for entry in entries:
         if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+            continue
+        if not _utf8(entry.name):
+            ignored.append(f"{entry.name.encode('utf-8', 'replace').decode()}: the name is not"
+                           " valid UTF-8; rename it to grade it")
             continue
         if entry.is_symlink():
             ignored.append(f"{entry.name}: a symbolic link; ignored")

@@ -210,6 +210,8 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                 screen.show(f"{title}\n{e}\nwaiting for {path} to change (Ctrl-C to stop)")
                 wait_for_change(path, state, poll_s=poll_s)
                 continue
+            if stop.caught:
+                raise KeyboardInterrupt
             if not _zygote_alive(grader):
                 raise JailParentDied("the jail's parent process stopped; start grade watch again")
             runs += 1

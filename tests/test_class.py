@@ -358,3 +358,54 @@ def test_tamper_scan():
                   "calls os._exit()", "defines __eq__"):
         assert words in text, words
     assert scan_source("import torch\n\ndef f(x):\n    return x * 2\n") == []
+
+
+# ------------------------------------------------------------------ the pool itself
+
+def _loop_task(tmp_path: Path):
+    from classfixture import INFINITE_LOOP
+    from grader.classroom import Task
+    path = tmp_path / f"{EXERCISES[0]}.py"
+    path.write_text(INFINITE_LOOP)
+    return Task(0, "looper", EXERCISES[0], str(path), "0" * 64, "cpu")
+
+
+def test_pool_stops_a_grading_past_its_limit(graded, tmp_path):
+    from grader.classroom import Pool
+    pool = Pool(graded["course"], 1, "cpu", tmp_path / "logs", grading_limit_s=0.5)
+    try:
+        outcomes = list(pool.run([_loop_task(tmp_path)]))
+    finally:
+        pool.close()
+    assert len(outcomes) == 1
+    result = outcomes[0].result
+    assert result["schema"] == "grade-result/1" and result["status"] == "timeout"
+    assert "grading took longer than 0.5 s" in result["message"]
+    assert not pool.workers
+
+
+def test_pool_retries_a_grading_whose_worker_died(graded, tmp_path):
+    import threading
+    from grader.classroom import Pool
+    pool = Pool(graded["course"], 1, "cpu", tmp_path / "logs", grading_limit_s=300)
+    killed = []
+
+    def kill_the_busy_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            for worker in list(pool.workers.values()):
+                if worker.task is not None:
+                    os.kill(worker.proc.pid, signal.SIGKILL)
+                    killed.append(worker.proc.pid)
+                    return
+            time.sleep(0.05)
+
+    threading.Thread(target=kill_the_busy_worker, daemon=True).start()
+    try:
+        outcomes = list(pool.run([_loop_task(tmp_path)]))
+    finally:
+        pool.close()
+    assert killed and pool.deaths == 1
+    # The second try, on a fresh worker, grades it normally (its import times out).
+    assert [o.result["status"] for o in outcomes] == ["timeout"]
+    assert outcomes[0].result["checks"]

@@ -23,7 +23,7 @@ import pytest
 
 from grader import watch
 
-READ_DEADLINE_S = 180  # only to stop a broken watcher from hanging the suite
+READ_DEADLINE_S = 120  # only to stop a broken watcher from hanging the suite
 
 COURSE_YAML = """\
 title: {en: "watch test course"}
@@ -195,7 +195,10 @@ class Terminal:
             self.output += chunk
 
     def exit_code(self) -> int:
-        _, status = os.waitpid(self.pid, 0)
+        def exited():
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            return (pid, status) if pid else None
+        _, status = wait_until(exited, "the command to exit")
         return os.waitstatus_to_exitcode(status)
 
 

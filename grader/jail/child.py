@@ -77,6 +77,8 @@ class Server:
         self.next_handle = 1
         self.trace = bool(config.get("trace_calls"))
         self._inputs: list[tuple[str, object]] = []
+        self.pid = os.getpid()
+        self.seq = None  # the request being answered, echoed in its reply
 
     # ---------------------------------------------------------- encoding
     def _handle_node(self, obj):
@@ -221,6 +223,12 @@ class Server:
 
     # ---------------------------------------------------------- the loop
     def reply(self, header: dict, buffers=()):
+        if os.getpid() != self.pid:
+            # A process the student forked mid-call came back here: only the
+            # jail itself answers, or the pipe would carry two conversations.
+            os._exit(0)
+        if self.seq is not None:
+            header = dict(header, seq=self.seq)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -234,6 +242,7 @@ class Server:
                 header, buffers = wire.recv_frame(self.sock)
             except (EOFError, OSError):
                 return
+            self.seq = header.get("seq")
             try:
                 self.handle(header, buffers)
             except wire.ProtocolError as exc:

@@ -9,7 +9,9 @@ in this order (each step needs what the previous ones still allow):
 2. namespaces, where the kernel lets us make them (root, or an unprivileged
    user namespace): a network namespace with nothing in it, and a private
    mount namespace whose scratch directory is a small tmpfs, so a student
-   cannot fill the grader's disk;
+   cannot fill the grader's disk; where the exercise allows processes (and
+   so AF_UNIX sockets), a whole private root holding only what the jail may
+   use, so no socket file of the machine is within reach;
 3. every capability dropped (it matters when the grader runs as root, for
    instance in a container: root without capabilities cannot raise its own
    limits, kill other users' processes or mount anything);
@@ -44,11 +46,14 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
+MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
+MNT_DETACH = 2
+PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # no glibc wrapper: the raw system call
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
-SCRATCH_MB = 64
+SCRATCH_MB = 64  # the scratch tmpfs: at least this, or four files of the file-size limit
 PROCESS_LIMIT = 64  # extra processes an exercise with allow_processes may have at once
 
 # The protections a jail must have to be called confined. "landlock-tcp" and
@@ -56,7 +61,8 @@ PROCESS_LIMIT = 64  # extra processes an exercise with allow_processes may have 
 # signals to children) are allowed: otherwise seccomp alone already refuses
 # every socket and every signal to another process.
 ESSENTIAL = ("rlimits", "landlock", "seccomp")
-ESSENTIAL_WITH_PROCESSES = ESSENTIAL + ("landlock-tcp", "landlock-signals", "process-limit")
+ESSENTIAL_WITH_PROCESSES = ESSENTIAL + ("landlock-tcp", "landlock-signals", "process-limit",
+                                        "private-root")
 
 
 # ------------------------------------------------------------------ probes
@@ -83,10 +89,30 @@ def missing_protections(allow_processes: bool = False) -> list[str]:
         have.add("landlock-signals")
     if seccomp.supported():
         have.add("seccomp")
-    if _process_limit_possible():
-        have.add("process-limit")
+    if allow_processes:  # the probes below fork; only ask when it matters
+        if _process_limit_possible():
+            have.add("process-limit")
+        if _namespaces_possible():
+            have.add("private-root")
     wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
     return [name for name in wanted if name not in have]
+
+
+def _namespaces_possible() -> bool:
+    """Whether a jail here can make its mount and network namespaces (tried in a child)."""
+    if not _is_linux():
+        return False
+    pid = os.fork()
+    if pid == 0:
+        ok = False
+        try:
+            libc = _libc()
+            flags = CLONE_NEWNET | CLONE_NEWNS
+            ok = libc.unshare(flags) == 0 or libc.unshare(CLONE_NEWUSER | flags) == 0
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _process_limit_possible() -> bool:
@@ -181,11 +207,11 @@ def _write(path: str, text: str) -> None:
         f.write(text)
 
 
-def enter_namespaces(scratch: str, scratch_mb: int) -> list[str]:
-    """A fresh network namespace and a private mount namespace with a tmpfs scratch.
+def enter_namespaces() -> None:
+    """A fresh network namespace (nothing to connect to) and a private mount namespace.
 
     Root can make them directly; anyone else through a user namespace (where
-    the distribution allows those). Returns what was made.
+    the distribution allows those).
     """
     libc = _libc()
     uid, gid = os.geteuid(), os.getegid()
@@ -196,18 +222,88 @@ def enter_namespaces(scratch: str, scratch_mb: int) -> list[str]:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
-    made = ["network-namespace"]
     # Our mounts must not propagate back to the machine's namespace.
     _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate")
-    options = f"size={scratch_mb}m,nr_inodes=4096,mode=0700,uid={uid},gid={gid}".encode()
-    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                      options), "mount tmpfs")
+
+
+def _mount(source, target: str, fstype, flags: int, options: str | None = None) -> None:
+    _check(_libc().mount(source.encode() if isinstance(source, str) else source,
+                         target.encode(), fstype, flags,
+                         options.encode() if options else None), f"mount {target}")
+
+
+def private_root(scratch: str, read: list[str], write: list[str], scratch_mb: int,
+                 shm_mb: int) -> None:
+    """Make the jail's whole file system a view of only what it may use (processes allowed).
+
+    Where processes are allowed, so are AF_UNIX sockets (multiprocessing needs
+    them), and Landlock does not stop connect() to a socket file that already
+    exists: a Docker or database socket would be in reach. So the jail gets a
+    new root, a tmpfs with bind mounts of the paths it may read (read-only),
+    the files it may write, its own scratch and /dev/shm, and pivots into it:
+    no other socket file exists there. Needs a mount namespace (enter_namespaces).
+    """
+    new_root = scratch  # the folder the zygote made for this jail: ours, empty
+    _mount(b"tmpfs", new_root, b"tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for name, target in ROOT_LINKS.items():
+        os.symlink(target, f"{new_root}/{name}")
+
+    def place(path: str, writable: bool) -> None:
+        real = os.path.realpath(path)
+        inside = new_root + real
+        if not os.path.exists(real) or os.path.lexists(inside):
+            return  # missing, or already visible through a folder bound before it
+        if os.path.isdir(real):
+            os.makedirs(inside, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(inside), exist_ok=True)
+            open(inside, "a").close()
+        _mount(real, inside, None, MS_BIND | MS_REC)
+        if not writable:
+            _mount(None, inside, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        alias = new_root + os.path.abspath(path)
+        if real != os.path.abspath(path) and not os.path.lexists(alias):
+            os.makedirs(os.path.dirname(alias), exist_ok=True)
+            os.symlink(real, alias)
+
+    for path in sorted(read, key=len):  # folders before what they contain
+        place(path, writable=False)
+    for path in write:
+        if path != scratch:
+            place(path, writable=True)
+    for folder, megabytes, mode in ((scratch, scratch_mb, "0700"), ("/dev/shm", shm_mb, "1777")):
+        os.makedirs(new_root + folder, exist_ok=True)
+        _mount(b"tmpfs", new_root + folder, b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               f"size={megabytes}m,nr_inodes=4096,mode={mode},uid={os.geteuid()},gid={os.getegid()}")
+    os.makedirs(new_root + "/.old")
+    _check(_libc().syscall(PIVOT_ROOT[seccomp.machine()], new_root.encode(),
+                           (new_root + "/.old").encode()), "pivot_root")
+    os.chdir("/")
+    _check(_libc().umount2(b"/.old", MNT_DETACH), "umount the old root")
+    os.rmdir("/.old")
+    os.chdir(scratch)
+
+
+def mount_scratch(scratch: str, megabytes: int) -> None:
+    """Put a small tmpfs over the scratch directory (in our mount namespace only)."""
+    uid, gid = os.geteuid(), os.getegid()
+    options = f"size={megabytes}m,nr_inodes=4096,mode=0700,uid={uid},gid={gid}".encode()
+    _check(_libc().mount(b"tmpfs", scratch.encode(), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                         options), "mount tmpfs")
     os.chdir(scratch)  # the old working directory is the folder under the mount
-    made.append("scratch-tmpfs")
-    return made
 
 
 # ------------------------------------------------------------------ 3. capabilities
+
+def _last_capability() -> int:
+    try:
+        return int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    except (OSError, ValueError):
+        return 63
+
+
+LAST_CAPABILITY = _last_capability()  # read once, in the zygote
+
 
 class _CapHeader(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
@@ -226,11 +322,7 @@ def drop_capabilities() -> bool:
     _check(libc.capget(ctypes.byref(header), data), "capget")
     if not any(d.effective or d.permitted or d.inheritable for d in data):
         return False
-    try:
-        last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
-    except (OSError, ValueError):
-        last = 63
-    for cap in range(last + 1):
+    for cap in range(LAST_CAPABILITY + 1):
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # needs CAP_SETPCAP: before capset
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     empty = (_CapData * 2)()
@@ -270,6 +362,10 @@ def _python_read_paths() -> list[str]:
 
 
 PYTHON_READ_PATHS = _python_read_paths()
+# Top-level symbolic links (/lib -> usr/lib on merged-/usr systems): a private
+# root (below) recreates them, or paths from the loader's cache would not resolve.
+ROOT_LINKS = {name: os.readlink("/" + name) for name in sorted(os.listdir("/"))
+              if os.path.islink("/" + name)} if os.path.isdir("/") else {}
 CUDA_DEVICE_PATHS = ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools",
                      "/dev/nvidia-modeset"] + [f"/dev/nvidia{i}" for i in range(16)]
 CUDA_READ_PATHS = ["/proc/driver/nvidia", "/sys/bus/pci", "/sys/devices"]
@@ -303,15 +399,20 @@ def _cuda(config: dict) -> bool:
     return config.get("device", "cpu") != "cpu"
 
 
-def apply_landlock(config: dict, scratch: str) -> tuple[landlock.Applied, list[str]]:
-    allow_processes = bool(config.get("allow_processes"))
+def allow_lists(config: dict, scratch: str) -> tuple[list[str], list[str], list[str]]:
+    """(paths to read, paths to write, paths refused because they would expose the course)."""
     read, refused = read_paths(config)
     write = [scratch, "/dev/null"]
-    if allow_processes:
+    if config.get("allow_processes"):
         write.append("/dev/shm")  # multiprocessing's semaphores and shared tensors
     if _cuda(config):
         write += CUDA_DEVICE_PATHS
-    extra = landlock.FS_MAKE_SOCK if allow_processes else 0  # multiprocessing's listener
+    return read, write, refused
+
+
+def apply_landlock(config: dict, scratch: str) -> tuple[landlock.Applied, list[str]]:
+    read, write, refused = allow_lists(config, scratch)
+    extra = landlock.FS_MAKE_SOCK if config.get("allow_processes") else 0  # multiprocessing's listener
     if _cuda(config):
         extra |= landlock.FS_IOCTL_DEV
     return landlock.restrict(read, write, extra_write_rights=extra), refused
@@ -326,10 +427,7 @@ def apply(config: dict, scratch: str) -> dict:
     report = {"active": active, "missing": [], "rlimits": [], "landlock_abi": 0,
               "processes": bool(config.get("allow_processes")), "errors": errors}
     allow_processes = report["processes"]
-    if resource is None or not _is_linux():
-        errors.append(f"no confinement on {sys.platform}")
-        report["missing"] = list(ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL)
-        return report
+    wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
 
     def step(name, fn):
         try:
@@ -342,18 +440,32 @@ def apply(config: dict, scratch: str) -> dict:
     # answer, and the zygote may already have asked (inheriting "/tmp").
     tempfile.tempdir = scratch
     limits = config.get("limits", {})
-    rl = step("rlimits", lambda: apply_rlimits(limits, _cuda(config)))
-    if rl:
-        report["rlimits"] = rl
-        active.append("rlimits")
+    if resource is not None:
+        rl = step("rlimits", lambda: apply_rlimits(limits, _cuda(config)))
+        if rl:
+            report["rlimits"] = rl
+            active.append("rlimits")
+    if not _is_linux():
+        errors.append(f"no Landlock, seccomp or namespaces on {sys.platform}")
+        report["missing"] = [name for name in wanted if name not in active]
+        return report
     if allow_processes:
         how = step("process-limit", limit_processes)
         if how:
             active.append("process-limit")
             report["rlimits"].append(f"processes<={PROCESS_LIMIT} ({how})")
-    made = step("namespaces", lambda: enter_namespaces(
-        scratch, int(limits.get("scratch_mb", SCRATCH_MB))))
-    active += made or []
+    if step("namespaces", lambda: enter_namespaces() or True):
+        active.append("network-namespace")
+        # Room for a few files of the largest size allowed, and no more.
+        size_mb = max(SCRATCH_MB, 4 * int(limits.get("file_mb", 16)))
+        if allow_processes:
+            read, write, _ = allow_lists(config, scratch)
+            shm_mb = int(limits.get("memory_mb", 2560)) // 2
+            if step("private root", lambda: private_root(scratch, read, write, size_mb,
+                                                         shm_mb) or True):
+                active += ["private-root", "scratch-tmpfs"]
+        elif step("scratch", lambda: mount_scratch(scratch, size_mb) or True):
+            active.append("scratch-tmpfs")
     if step("capabilities", drop_capabilities):
         active.append("capabilities-dropped")
     ll = step("landlock", lambda: apply_landlock(config, scratch))
@@ -370,6 +482,5 @@ def apply(config: dict, scratch: str) -> dict:
             active.append("landlock-signals")
     if seccomp.supported() and step("seccomp", lambda: seccomp.install(allow_processes) or True):
         active.append("seccomp")
-    wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
     report["missing"] = [name for name in wanted if name not in active]
     return report

@@ -42,6 +42,19 @@ def scrub_environment() -> None:
     os.environ is a copy; /proc/self/environ reads the block the kernel laid
     out at exec time, which a fork inherits. Zero that block too.
     """
+    # Values set through os.environ after start live in C strings that glibc
+    # allocated and never frees: zero them where `environ` points, then drop them.
+    try:
+        libc = ctypes.CDLL(None)
+        libc.strlen.restype = ctypes.c_size_t
+        entries = ctypes.POINTER(ctypes.c_void_p).in_dll(libc, "environ")
+        i = 0
+        while entries and entries[i]:
+            ctypes.memset(entries[i], 0, libc.strlen(ctypes.c_void_p(entries[i])))
+            i += 1
+        libc.clearenv()
+    except (OSError, ValueError, AttributeError):
+        pass
     os.environ.clear()
     try:
         with open("/proc/self/stat", "rb") as f:

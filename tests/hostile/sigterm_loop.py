@@ -1,4 +1,6 @@
-"""Hostile: ignore SIGTERM and SIGINT, then loop forever in outer()."""
+"""Hostile: ignore SIGTERM and SIGINT, then run Python code forever in outer()."""
+import collections
+import itertools
 import signal
 import torch
 
@@ -26,8 +28,7 @@ def can_broadcast(a, b):
 
 
 def outer(x, y):
-    while True:
-        pass
+    return sum(map(lambda i: i * 0, itertools.count()))  # Python code, forever
 
 
 def center_rows(x):

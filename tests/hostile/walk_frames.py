@@ -1,6 +1,7 @@
 """Hostile: a wrong outer() that searches the stack, gc and sys.modules for expected values."""
 import gc
 import inspect
+import itertools
 import sys
 import torch
 
@@ -24,24 +25,29 @@ def can_broadcast(a, b):
     return broadcast_shape(a, b) is not None
 
 
-def _looks_expected(value, shape, inputs):
-    return isinstance(value, torch.Tensor) and tuple(value.shape) == shape and \
-        not any(value is t for t in inputs)
+def _frame_values():
+    return list(itertools.chain.from_iterable(
+        map(lambda f: list(f.frame.f_locals.values()), inspect.stack())))
+
+
+def _check_modules():
+    return list(filter(lambda m: "check" in getattr(m, "__name__", ""), list(sys.modules.values())))
+
+
+def _found(values, shape, inputs):
+    def fits(v):
+        return isinstance(v, torch.Tensor) and tuple(v.shape) == shape and             not any(map(lambda t: v is t, inputs))
+    return next(filter(fits, values), None)
 
 
 def outer(x, y):
     shape = (len(x), len(y))
-    for frame in inspect.stack():  # the caller's locals: `expected`?
-        for name, value in frame.frame.f_locals.items():
-            if _looks_expected(value, shape, (x, y)):
-                return value
-    for module in list(sys.modules.values()):  # a check module imported here?
-        if "check" in getattr(module, "__name__", "") and hasattr(module, "_check"):
-            return module._check
-    for value in gc.get_objects():  # any tensor of the right shape lying around
-        if _looks_expected(value, shape, (x, y)):
-            return value
-    return torch.zeros(shape, dtype=x.dtype)  # nothing found: a wrong answer
+    stolen = _found(_frame_values(), shape, (x, y))  # the caller's `expected`?
+    if stolen is None and _check_modules():  # a check module imported here?
+        stolen = getattr(_check_modules()[0], "expected", None)
+    if stolen is None:
+        stolen = _found(gc.get_objects(), shape, (x, y))  # any tensor of the right shape
+    return stolen if stolen is not None else torch.zeros(shape, dtype=x.dtype)
 
 
 def center_rows(x):

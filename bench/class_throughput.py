@@ -1,0 +1,271 @@
+"""Gradings per second: `grade class` against a fresh `python -m pytest` per submission.
+
+    python bench/class_throughput.py [--students 200] [--workers N] [--baseline-sample 60]
+
+Both sides grade the same synthetic class (tests/classfixture.py: two
+exercises of this course, solutions, mutants, starters, missing files, zips
+and a few hostile files) with the same check files, on the same cores:
+
+- `grade class`: one run of the real command, from an empty report folder,
+  start-up of its worker pool included.
+- baseline: the usual way, one `python -m pytest` process per submission,
+  the student's module imported into the process that runs the checks (a
+  small plugin gives the checks `student`, `case` and `device`), as many at
+  once as there are workers, each killed after --baseline-timeout seconds.
+  A fresh pytest costs seconds, so by default the baseline grades an evenly
+  spaced sample of the class (every k-th submission), which gives its rate;
+  --baseline-sample 0 grades the whole class.
+
+Prints both rates and their ratio; writes JSON to bench/results/ (ignored by git).
+The machine's load average is recorded too: other work on the machine slows
+both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from classfixture import EXERCISES, make_class, make_course, submission_paths  # noqa: E402
+
+BASELINE_PLUGIN = '''
+"""The naive grader: the student's module lives in the process that runs the checks."""
+import importlib.util, json, math, os
+import numpy as np
+import pytest
+import torch
+from grader.cases import Case, seed_for
+from grader.proxy import CallInfo, TensorMeta
+
+SUBMISSION, SALT, EXERCISE = (os.environ["DRILL_SUBMISSION"], os.environ["DRILL_SALT"],
+                              os.environ["DRILL_EXERCISE"])
+try:
+    spec = importlib.util.spec_from_file_location("submission", SUBMISSION)
+    MODULE = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(MODULE)
+    LOAD_ERROR = None
+except BaseException as e:
+    MODULE, LOAD_ERROR = None, e
+
+
+def _attach(value):
+    if isinstance(value, torch.Tensor):
+        try:
+            value._drill_meta = TensorMeta(device=str(value.device),
+                requires_grad=value.requires_grad, is_leaf=value.is_leaf,
+                grad_fn=type(value.grad_fn).__name__ if value.grad_fn is not None else None,
+                type_name=type(value).__name__)
+        except Exception:
+            pass
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _attach(v)
+    return value
+
+
+class NaiveStudent:
+    def __init__(self, module):
+        self._module = module
+        self.last_call = CallInfo()
+
+    def __getattr__(self, name):
+        value = getattr(self._module, name)
+        if not callable(value):
+            return value
+        return lambda *a, **k: _attach(value(*a, **k))
+
+    def has(self, name):
+        return hasattr(self._module, name)
+
+    def evaluate(self, expr, **values):
+        return eval(expr, {"torch": torch, "nn": torch.nn, "F": torch.nn.functional,
+                           "np": np, "math": math, **values})
+
+
+@pytest.fixture
+def student():
+    if LOAD_ERROR is not None:
+        raise LOAD_ERROR
+    return NaiveStudent(MODULE)
+
+
+@pytest.fixture
+def case(request):
+    return Case(seed_for(SALT, EXERCISE, f"{request.node.path.name}::{request.node.name}"))
+
+
+@pytest.fixture
+def device():
+    return "cpu"
+
+
+SCORE = {"score": 0.0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        SCORE["score"] += float(getattr(report, "drill_points", 1.0))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    outcome.get_result().drill_points = getattr(item.obj, "_drill_points", 1.0)
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["DRILL_RESULT"], "w") as f:
+        json.dump(SCORE, f)
+'''
+
+
+def children_cpu_s() -> float:
+    """CPU seconds of every finished descendant so far (workers, jails, pytest runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_grade_class(course: Path, subs: Path, report: Path, workers: int) -> float:
+    started = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "class",
+                        str(subs), "--out", str(report), "--workers", str(workers)],
+                       capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "NO_COLOR": "1"})
+    elapsed = time.perf_counter() - started
+    if r.returncode != 0:
+        sys.exit(f"grade class failed ({r.returncode}): {r.stderr.strip()[-500:]}")
+    return elapsed
+
+
+def run_baseline(course: Path, work: Path, items, workers: int, timeout_s: float):
+    """Grade each (student, slug, bytes) in a fresh pytest; returns (seconds, scores, timeouts)."""
+    import yaml
+    salt = yaml.safe_load((course / "course.yaml").read_text())["salt"]
+    plugin_dir = work / "plugin"
+    plugin_dir.mkdir(parents=True)
+    (plugin_dir / "drill_baseline.py").write_text(textwrap.dedent(BASELINE_PLUGIN))
+    ini = ROOT / "grader" / "pytest_checks.ini"
+
+    def one(index_item):
+        index, (student, slug, data) = index_item
+        folder = work / f"s{index:04d}"
+        folder.mkdir()
+        path = folder / f"{slug}.py"
+        path.write_bytes(data)
+        checks = course / "exercises" / slug / "checks"
+        files = sorted(str(p) for p in checks.glob("*.py")
+                       if p.name.startswith(("public_", "hidden_")))
+        env = {**os.environ, "PYTHONPATH": f"{plugin_dir}{os.pathsep}{ROOT}",
+               "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "DRILL_SUBMISSION": str(path),
+               "DRILL_SALT": salt, "DRILL_EXERCISE": slug,
+               "DRILL_RESULT": str(folder / "result.json")}
+        try:
+            subprocess.run([sys.executable, "-m", "pytest", *files, "-p", "drill_baseline",
+                            "-c", str(ini), "--rootdir", str(checks), "-q",
+                            "-p", "no:cacheprovider", "--import-mode=importlib"],
+                           cwd=folder, env=env, capture_output=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return (student, slug), None
+        try:
+            return (student, slug), json.loads((folder / "result.json").read_text())["score"]
+        except (OSError, ValueError):
+            return (student, slug), 0.0   # it died (os._exit, a crash): nothing passed
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = dict(pool.map(one, enumerate(items)))
+    elapsed = time.perf_counter() - started
+    return elapsed, results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--baseline-sample", type=int, default=60,
+                        help="submissions the baseline grades (0: all of them)")
+    parser.add_argument("--baseline-timeout", type=float, default=30.0,
+                        help="seconds before a baseline pytest is killed")
+    args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp:
+        tmp = Path(tmp)
+        course = make_course(tmp / "course")
+        make_class(course, tmp / "submissions", args.students)
+        files = submission_paths(tmp / "submissions", EXERCISES)
+        print(f"class: {args.students} students, {len(files)} submissions of {len(EXERCISES)}"
+              f" exercises; {args.workers} worker(s) on {os.cpu_count()} core(s)", flush=True)
+
+        cpu_before = children_cpu_s()
+        ours_s = run_grade_class(course, tmp / "submissions", tmp / "REPORT", args.workers)
+        ours_cpu = children_cpu_s() - cpu_before
+        import sqlite3
+        db = sqlite3.connect(str(tmp / "REPORT" / "gradebook.sqlite"))
+        ours = {(s, e): score for s, e, score in
+                db.execute("SELECT student, exercise, score FROM results")}
+        db.close()
+        ours_rate = len(ours) / ours_s
+        print(f"grade class: {len(ours)} gradings in {ours_s:.1f} s = {ours_rate:.2f}"
+              f" gradings/s ({ours_cpu / len(ours):.3f} CPU s each)", flush=True)
+
+        items = [(s, e, data) for (s, e), data in sorted(files.items())]
+        if args.baseline_sample and args.baseline_sample < len(items):
+            step = len(items) / args.baseline_sample
+            items = [items[int(i * step)] for i in range(args.baseline_sample)]
+        cpu_before = children_cpu_s()
+        base_s, base = run_baseline(course, tmp / "baseline", items, args.workers,
+                                    args.baseline_timeout)
+        base_cpu = children_cpu_s() - cpu_before
+        base_rate = len(items) / base_s
+        timeouts = sum(v is None for v in base.values())
+        agree = sum(1 for k, v in base.items() if v is not None and abs(v - ours[k]) < 1e-9)
+        print(f"baseline (pytest per submission): {len(items)} gradings in {base_s:.1f} s ="
+              f" {base_rate:.2f} gradings/s ({base_cpu / len(items):.3f} CPU s each;"
+              f" {timeouts} killed at {args.baseline_timeout:g} s;"
+              f" same score as grade class for {agree}/{len(items)})", flush=True)
+    ratio = ours_rate / base_rate
+    cpu_ratio = (base_cpu / len(items)) / (ours_cpu / len(ours))
+    load_after = os.getloadavg()
+    print(f"ratio: {ratio:.1f}x in gradings per second (target: at least 15x);"
+          f" {cpu_ratio:.1f}x in CPU time per grading")
+    print(f"load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}")
+
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    doc = {"benchmark": "class_throughput", "when": stamp, "students": args.students,
+           "exercises": list(EXERCISES), "workers": args.workers,
+           "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                       "platform": platform.platform(),
+                       "load_average_before": load_before, "load_average_after": load_after},
+           "grade_class": {"gradings": len(ours), "seconds": round(ours_s, 3),
+                           "gradings_per_s": round(ours_rate, 3),
+                           "cpu_s_per_grading": round(ours_cpu / len(ours), 4)},
+           "baseline": {"gradings": len(items), "seconds": round(base_s, 3),
+                        "cpu_s_per_grading": round(base_cpu / len(items), 4),
+                        "gradings_per_s": round(base_rate, 3), "killed": timeouts,
+                        "timeout_s": args.baseline_timeout,
+                        "sampled": len(items) < len(files),
+                        "same_score_as_grade_class": agree},
+           "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2)}
+    path = out / f"class_throughput-{stamp}.json"
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
