@@ -5,7 +5,11 @@ The architecture, one module per idea:
     cli.py                 the `grade` command (click)
     course.py              course.yaml and exercise.yaml as dataclasses
     validate.py            schema validation with file:line:field errors
-    jail/                  the student process: zygote, child, sandbox
+    jail/zygote.py         the warm parent that forks one jail per student process
+    jail/child.py          the jail: imports the student's file and serves calls
+    jail/sandbox.py        confinement: rlimits, namespaces, capabilities, and
+    jail/landlock.py         a file-system allow-list, and
+    jail/seccomp.py          a system-call filter
     wire.py                plain data across the pipe (no pickle, ever)
     proxy.py               the check side of the pipe: `student`, handles
     checks.py              the API check authors import

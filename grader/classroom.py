@@ -363,8 +363,7 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
     try:
         ids = file_ids([s.id for s in students])
         book.set_roster(course_info(course), exercises, students, ids, device)
-        book.db.execute("INSERT OR REPLACE INTO meta VALUES ('ignored', ?)",
-                        (json.dumps(ignored, ensure_ascii=False),))
+        book.set_meta("ignored", ignored)
         tasks, left = [], {}
         for s in students:
             left[s.id] = 0

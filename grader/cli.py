@@ -153,11 +153,11 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
         raise UsageError(str(e)) from None
     finally:
         grader.close()
-    _emit(course, ex, result, as_json, html_path)
     if Path("work").resolve() in path.resolve().parents:
         # Only the student's own workspace counts towards `grade progress`.
         from grader import progress
         progress.record(course, result)
+    _emit(course, ex, result, as_json, html_path)
     from grader.result import is_full_marks
     ctx.exit(EXIT_OK if is_full_marks(result) else EXIT_NOT_FULL)
 

@@ -9,6 +9,7 @@ behind getattr or an alias.
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
          ast.GeneratorExp)
@@ -111,19 +112,47 @@ def check_rule(rule, node: ast.AST, aliases: dict, lines: list[str], helpers: se
     return None
 
 
+def _called_helpers(node: ast.AST, defs: dict[str, ast.AST]) -> list[str]:
+    """Names of the file's own top-level functions that `node` calls."""
+    found = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and \
+                isinstance(defs.get(child.func.id), (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                child.func.id not in found:
+            found.append(child.func.id)
+    return found
+
+
 def check_source(tree: ast.Module, source: str, rules) -> dict[str, str]:
-    """Function name -> the message of the first rule its definition breaks."""
+    """Function name -> the message of the first rule its definition breaks.
+
+    A rule also holds inside the file's own helper functions that a ruled
+    function calls (a loop moved into a helper is still a loop), except the
+    one-expression rule, which is about the ruled function's own body.
+    """
     lines = source.splitlines()
     aliases = import_aliases(tree)
     defs = definitions(tree)
+    own_functions = {n for n, d in defs.items() if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))}
     broken: dict[str, str] = {}
     for rule in rules:
-        helpers = set(rule.functions)
+        callable_here = set(rule.functions) | own_functions
+        helper_rule = dataclasses.replace(rule, single_expression=False)
         for name in rule.functions:
             node = defs.get(name)
             if node is None or name in broken:
                 continue
-            message = check_rule(rule, node, aliases, lines, helpers)
+            message = check_rule(rule, node, aliases, lines, callable_here)
+            seen, queue = {name}, [(name, h) for h in _called_helpers(node, defs)]
+            while not message and queue:
+                caller, helper = queue.pop(0)
+                if helper in seen or helper in rule.functions or helper in (rule.allowed_calls or ()):
+                    continue  # checked on its own, or sanctioned by the rule (a starter helper)
+                seen.add(helper)
+                inner = check_rule(helper_rule, defs[helper], aliases, lines, callable_here)
+                if inner:
+                    message = f"it calls {helper}(), where {inner}"
+                queue += [(helper, h) for h in _called_helpers(defs[helper], defs)]
             if message:
                 broken[name] = message
     return broken

@@ -79,7 +79,7 @@ class Gradebook:
                 raise GradebookError(f"{self.path}: gradebook version {version}, this grader"
                                      f" reads version {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as e:
-            raise GradebookError(f"{self.path}: not a usable gradebook ({e})") from None
+            raise GradebookError(f"{self.path}: cannot open the gradebook ({e})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -95,6 +95,10 @@ class Gradebook:
     def meta(self, key: str, default=None):
         value = self._meta(key)
         return json.loads(value) if value is not None else default
+
+    def set_meta(self, key: str, value) -> None:
+        with self._transaction():
+            self._set_meta(key, json.dumps(value, ensure_ascii=False))
 
     # -- the roster: what this run found in SUBMISSIONS/
     def set_roster(self, course_info: dict, exercises, students, file_ids: dict, device: str) -> None:
@@ -172,18 +176,42 @@ class Gradebook:
 
     # -- transactions
     def _transaction(self):
-        return _Transaction(self.db)
+        return _Transaction(self)
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
 
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
+    A failure to write (a full disk, a read-only folder) becomes one
+    GradebookError; SQLite's journal keeps every earlier commit intact.
+    """
+
+    def __init__(self, book: Gradebook):
+        self.book = book
+        self.db = book.db
+
+    def _error(self, e: Exception) -> GradebookError:
+        return GradebookError(f"{self.book.path}: cannot save ({e}); what was saved before"
+                              " is kept")
 
     def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise self._error(e) from None
 
     def __exit__(self, kind, value, tb):
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        error = value if isinstance(value, sqlite3.Error) else None
+        if kind is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error as e:
+                error = e
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass   # SQLite may have rolled back already (it does on a full disk)
+        if error is not None:
+            raise self._error(error) from None
         return False

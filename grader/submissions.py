@@ -184,9 +184,12 @@ def _from_zip(zpath: Path, slugs: list[str], student: Student, extract_to: Path)
                                 f" {MAX_SOURCE_BYTES:,} bytes; it was not graded")
                     student.notes.append(f"{slug}: {sub.note}")
                     continue
-                extract_to.mkdir(parents=True, exist_ok=True)
                 target = extract_to / f"{slug}.py"
-                target.write_bytes(data)
+                try:
+                    extract_to.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                except OSError as e:   # our disk, not the archive: stop the run
+                    raise SubmissionsError(f"{target}: cannot write it ({e.strerror})") from None
                 sub.path = target
                 sub.sha256 = hashlib.sha256(data).hexdigest()
                 if note:

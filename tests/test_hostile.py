@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import sys
 import time
@@ -35,14 +34,17 @@ VERDICTS = yaml.safe_load((HOSTILE / "verdicts.yaml").read_text(encoding="utf-8"
 EXERCISE = "04_broadcasting"
 FULL_MARKS = 23.0
 TIMEOUT_S = 2.0
-PORT = 47211  # where tests/hostile/network.py tries to connect
-UNIX_SOCKET = "/tmp/drill-hostile-unix.sock"  # where tests/hostile/processes/unix_socket.py does
+# Where tests/hostile/network.py and processes/unix_socket.py try to connect. The
+# copies graded here get a free port and a fresh path instead, so that two runs
+# of this file at once on one machine do not meet.
+PORT = 47211
+UNIX_SOCKET = "/tmp/drill-hostile-unix.sock"
 # Planted in the grader's environment before its zygote starts: no jail may see it.
 SECRET_NAME = "DRILL_HOSTILE_SECRET"
 SECRET_VALUE = "s3cret-" + secrets.token_hex(12)
 
 
-def _make_course(folder: Path, allow_processes: bool) -> Path:
+def _make_course(folder: Path, allow_processes: bool, port: int, unix_socket: str) -> Path:
     """A course with only 04_broadcasting, and the corpus as its submissions."""
     (folder / "exercises").mkdir(parents=True)
     shutil.copytree(ROOT / "exercises" / EXERCISE, folder / "exercises" / EXERCISE,
@@ -60,7 +62,9 @@ def _make_course(folder: Path, allow_processes: bool) -> Path:
     source = HOSTILE / "processes" if allow_processes else HOSTILE
     (folder / "submissions").mkdir()
     for path in source.glob("*.py"):
-        shutil.copy(path, folder / "submissions")
+        text = path.read_text(encoding="utf-8").replace(f"PORT = {PORT}", f"PORT = {port}")
+        (folder / "submissions" / path.name).write_text(text.replace(UNIX_SOCKET, unix_socket),
+                                                        encoding="utf-8")
     return folder
 
 
@@ -75,9 +79,9 @@ class Corpus:
     graders: dict          # "strict" / "processes" -> (Grader, course folder, snapshot)
     missing: dict          # "strict" / "processes" -> protections this machine lacks
     active: dict           # "strict" / "processes" -> protections a real jail reported
-    tcp: socket.socket | None
-    udp: socket.socket | None
-    unix: socket.socket | None
+    tcp: socket.socket
+    udp: socket.socket
+    unix: socket.socket
 
 
 @pytest.fixture(scope="module")
@@ -86,28 +90,39 @@ def corpus(tmp_path_factory):
     from grader.jail import sandbox
     from grader.runner import Grader
 
-    os.environ[SECRET_NAME] = SECRET_VALUE
     base = tmp_path_factory.mktemp("hostile")
-    strict = _make_course(base / "strict", allow_processes=False)
-    processes = _make_course(base / "processes", allow_processes=True)
+    tcp = socket.create_server(("127.0.0.1", 0))
+    port = tcp.getsockname()[1]
+    tcp.setblocking(False)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    udp.setblocking(False)
+    unix_path = str(base / "listening.sock")
+    unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    unix.bind(unix_path)
+    unix.listen(4)
+    unix.setblocking(False)
+    strict = _make_course(base / "strict", False, port, unix_path)
+    processes = _make_course(base / "processes", True, port, unix_path)
+    os.environ[SECRET_NAME] = SECRET_VALUE
     grader = Grader.start(load_course(strict))
     del os.environ[SECRET_NAME]  # the check process keeps running without it
     shared = Grader(course=load_course(processes), zygote=grader.zygote)
-    tcp = udp = None
-    try:
-        tcp = socket.create_server(("127.0.0.1", PORT))
-        tcp.setblocking(False)
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind(("127.0.0.1", PORT))
-        udp.setblocking(False)
-    except OSError:
-        pass  # the port is taken: the network entry then cannot prove anything, and says so
+    base = tmp_path_factory.mktemp("hostile")
+    tcp = socket.create_server(("127.0.0.1", 0))
+    port = tcp.getsockname()[1]
+    tcp.setblocking(False)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    udp.setblocking(False)
+    unix_path = str(base / "listening.sock")
     unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    if os.path.exists(UNIX_SOCKET):
-        os.remove(UNIX_SOCKET)
-    unix.bind(UNIX_SOCKET)
+    unix.bind(unix_path)
     unix.listen(4)
     unix.setblocking(False)
+    strict = _make_course(base / "strict", False, port, unix_path)
+    processes = _make_course(base / "processes", True, port, unix_path)
+    os.environ[SECRET_NAME] = SECRET_VALUE
     graders = {"strict": (grader, strict, _snapshot(strict)),
                "processes": (shared, processes, _snapshot(processes))}
     # What a real jail of each kind says it had: a dangerous entry (a fork bomb,
@@ -121,9 +136,7 @@ def corpus(tmp_path_factory):
                  "processes": set(sandbox.missing_protections(True))},
         active=active, tcp=tcp, udp=udp, unix=unix)
     for s in (tcp, udp, unix):
-        if s is not None:
-            s.close()
-    os.remove(UNIX_SOCKET)
+        s.close()
     grader.close()
 
 
@@ -192,8 +205,6 @@ def _assert_within_deadlines(result: dict, verdict: dict) -> None:
 # ------------------------------------------------------------------ extra proof per attack
 
 def _nothing_arrived(corpus: Corpus) -> None:
-    if corpus.tcp is None or corpus.udp is None:
-        pytest.skip(f"port {PORT} is taken here: cannot listen for the attack")
     with pytest.raises(BlockingIOError):
         corpus.tcp.accept()
     with pytest.raises(BlockingIOError):

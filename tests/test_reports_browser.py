@@ -14,11 +14,13 @@ where a missing browser is a failure.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -47,24 +49,47 @@ def _browser() -> str:
                 " not opened in a browser")
 
 
+def _high_fd(fd: int) -> int:
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100)
+    os.close(fd)
+    return high
+
+
 class DevTools:
     """A minimal DevTools-protocol client over Chromium's debugging pipe."""
 
     def __init__(self, exe: str, profile: Path):
+        self.log = Path(profile) / "chromium-stderr.log"
         to_browser_r, self.to_browser = os.pipe()
         self.from_browser, from_browser_w = os.pipe()
-        # The browser expects the pipe on fds 3 and 4 exactly: let the shell place them.
-        script = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
-        self.proc = subprocess.Popen(
-            ["sh", "-c", script, exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True)
+        # The browser expects the pipe on fds 3 and 4 exactly. Move our ends above
+        # both first (so placing one cannot clobber the other), then let a tiny
+        # Python place them and exec the browser (a shell cannot name fds over 9).
+        to_browser_r, from_browser_w = (_high_fd(to_browser_r), _high_fd(from_browser_w))
+        place = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4);"
+                 " os.execvp(sys.argv[3], sys.argv[3:])")
+        with open(self.log, "wb") as log:   # a file, not a pipe: a pipe could fill
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", place, str(to_browser_r), str(from_browser_w), exe,
+                 *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL,
+                stderr=log, start_new_session=True)
         os.close(to_browser_r)
         os.close(from_browser_w)
         self.buffer = b""
         self.next_id = 0
         self.events: list[dict] = []
         self.session = None
+
+    def _stderr(self) -> str:
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            return self.log.read_text(errors="replace")[-2000:]
+        except OSError:
+            return ""
 
     def close(self) -> None:
         try:
@@ -90,8 +115,7 @@ class DevTools:
                 raise TimeoutError("the browser did not answer")
             chunk = os.read(self.from_browser, 1 << 20)
             if not chunk:
-                raise EOFError("the browser closed its debugging pipe: "
-                               + self.proc.stderr.read().decode(errors="replace")[-2000:])
+                raise EOFError("the browser closed its debugging pipe: " + self._stderr())
             self.buffer += chunk
         raw, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(raw)
@@ -102,7 +126,10 @@ class DevTools:
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session and self.session:
             message["sessionId"] = self.session
-        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        try:
+            os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            raise EOFError("the browser stopped: " + self._stderr()) from None
         if not wait:
             return None
         while True:

@@ -72,10 +72,12 @@ def _is_linux() -> bool:
 
 
 def missing_protections(allow_processes: bool = False) -> list[str]:
-    """The essential protections this machine cannot give a jail (cheap: no fork).
+    """The essential protections this machine cannot give a jail.
 
-    An empty list means a jail here is fully confined. `grade class` refuses
-    to run when this is not empty, unless told `--allow-unconfined`.
+    Cheap: no jail is started (Landlock's ABI version and seccomp's mode are
+    asked of the kernel; with `allow_processes`, one short fork tries the
+    namespaces). An empty list means a jail here is fully confined. `grade
+    class` refuses to run when it is not empty, unless told `--allow-unconfined`.
     """
     have = set()
     if resource is not None:
@@ -153,7 +155,11 @@ def apply_rlimits(limits: dict, cuda: bool) -> list[str]:
 
 
 def _pids_cgroup_root() -> Path | None:
-    """A writable pids-controller directory (cgroup v1), for root only."""
+    """A writable pids-controller directory (cgroup v1), for root only.
+
+    Not yet cgroup v2: there a child group needs the pids controller enabled
+    in its parent, which a container's leaf group usually cannot do.
+    """
     base = Path("/sys/fs/cgroup/pids")
     if os.geteuid() == 0 and (base / "cgroup.procs").exists() and os.access(base, os.W_OK):
         return base
