@@ -2,72 +2,103 @@
 
 For every exercise: the reference solution scores full marks; the starter is
 `not_attempted`; every mutant (a known-wrong answer) loses points; and each
-function's declared points match the checks that target it.
+function's declared points match the checks that target it. The gradings run
+on the same pool of warm check processes as `grade class`, one per core.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from pathlib import Path
 
+from grader.classroom import Pool, Task
 from grader.result import is_full_marks
 
 
-def check_solutions(course, exercises, *, json_path=None, echo=print) -> bool:
-    from grader.runner import Grader
+def _tasks(course, exercises) -> list[Task]:
+    tasks = []
+    for ex in exercises:
+        files = [("solution", course.solution(ex)), ("starter", ex.starter)]
+        files += [(f"mutant:{m.stem}", m) for m in ex.mutants()]
+        for role, path in files:
+            tasks.append(Task(len(tasks), role, ex.slug, str(Path(path).resolve()), "", "cpu"))
+    return tasks
 
-    grader = Grader.start(course)
-    ok = True
-    results = []
+
+def _grade_all(course, tasks: list[Task], workers: int) -> dict[int, dict]:
+    """Task id -> result; a grading the pool could not finish becomes a crashed result."""
+    timeout_s = max(float(course.limits_for(ex)["timeout_s"]) for ex in course.exercises)
+    results: dict[int, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="grade-check-") as logs:
+        pool = Pool(course.root, min(workers, len(tasks)), "cpu", Path(logs),
+                    grading_limit_s=max(300.0, 30 * timeout_s))
+        try:
+            for outcome in pool.run(tasks):
+                results[outcome.task.id] = outcome.result or {
+                    "status": "crashed", "score": 0.0, "max_score": 0.0, "checks": [],
+                    "message": outcome.error}
+        finally:
+            pool.close()
+    return results
+
+
+def check_solutions(course, exercises, *, json_path=None, echo=print, workers=None) -> bool:
     started = time.perf_counter()
-    try:
-        for ex in exercises:
-            ex_ok = True
-            solution = grader.grade(ex, course.solution(ex), student="solution")
-            results.append(solution)
-            if not is_full_marks(solution):
-                ex_ok = False
-                failed = [c for c in solution["checks"] if c["outcome"] != "passed"]
-                echo(f"  solution {ex.slug}: {solution['score']:g}/{solution['max_score']:g}"
-                     f" ({solution['status']})")
-                for c in failed[:5]:
-                    echo(f"      {c['id']}: {c['outcome']}: {c['message'].splitlines()[0] if c['message'] else ''}")
-            for problem in _points_problems(ex, solution):
-                ex_ok = False
-                echo(f"  {ex.slug}: {problem}")
-            starter = grader.grade(ex, ex.starter, student="starter")
-            results.append(starter)
-            if starter["status"] != "not_attempted":
-                ex_ok = False
-                echo(f"  starter {ex.slug}: status {starter['status']}, expected not_attempted"
-                     f" ({starter['score']:g}/{starter['max_score']:g})")
-            mutants = ex.mutants()
-            if len(mutants) < 3:
-                ex_ok = False
-                echo(f"  {ex.slug}: {len(mutants)} mutant(s); every exercise needs at least 3")
-            for mutant in mutants:
-                r = grader.grade(ex, mutant, student=f"mutant:{mutant.stem}")
-                results.append(r)
-                if r["score"] >= r["max_score"] and r["status"] == "graded":
-                    ex_ok = False
-                    echo(f"  mutant {ex.slug}/{mutant.name} scored full marks: a check is missing")
-            mark = "ok  " if ex_ok else "FAIL"
-            lost = [f"{r['score']:g}" for r in results[-len(mutants):]] if mutants else []
-            echo(f"{mark} {ex.slug}: solution {solution['score']:g}/{solution['max_score']:g},"
-                 f" starter {starter['status']}, {len(mutants)} mutants"
-                 f" (scores {', '.join(lost)})")
-            ok &= ex_ok
-    finally:
-        grader.close()
+    tasks = _tasks(course, exercises)
+    results = _grade_all(course, tasks, workers or os.cpu_count() or 1)
+    ok = True
+    for ex in exercises:
+        mine = [(t.student, results[t.id]) for t in tasks if t.exercise == ex.slug]
+        ok &= _judge(ex, mine, echo)
     echo(f"{'all good' if ok else 'problems found'}: {len(exercises)} exercise(s),"
-         f" {len(results)} gradings in {time.perf_counter() - started:.1f} s")
+         f" {len(tasks)} gradings in {time.perf_counter() - started:.1f} s")
     if json_path:
-        Path(json_path).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        Path(json_path).write_text(json.dumps([results[t.id] for t in tasks], indent=1,
+                                              ensure_ascii=False))
+    return ok
+
+
+def _judge(ex, graded: list[tuple[str, dict]], echo) -> bool:
+    """Print the verdict for one exercise; True when everything holds."""
+    ok = True
+    solution = graded[0][1]
+    starter = graded[1][1]
+    mutants = graded[2:]
+    if not is_full_marks(solution):
+        ok = False
+        echo(f"  solution {ex.slug}: {solution['score']:g}/{solution['max_score']:g}"
+             f" ({solution['status']}) {solution.get('message', '')}".rstrip())
+        for c in [c for c in solution["checks"] if c["outcome"] != "passed"][:5]:
+            first = c["message"].splitlines()[0] if c["message"] else ""
+            echo(f"      {c['id']}: {c['outcome']}: {first}")
+    for problem in _points_problems(ex, solution):
+        ok = False
+        echo(f"  {ex.slug}: {problem}")
+    if starter["status"] != "not_attempted":
+        ok = False
+        echo(f"  starter {ex.slug}: status {starter['status']}, expected not_attempted"
+             f" ({starter['score']:g}/{starter['max_score']:g})")
+    if len(mutants) < 3:
+        ok = False
+        echo(f"  {ex.slug}: {len(mutants)} mutant(s); every exercise needs at least 3")
+    for role, r in mutants:
+        if r["status"] == "graded" and r["score"] >= r["max_score"]:
+            ok = False
+            echo(f"  mutant {ex.slug}/{role.removeprefix('mutant:')}.py scored full marks:"
+                 " a check is missing")
+    scores = ", ".join(f"{r['score']:g}" for _, r in mutants)
+    echo(f"{'ok  ' if ok else 'FAIL'} {ex.slug}: solution {solution['score']:g}/"
+         f"{solution['max_score']:g}, starter {starter['status']}, {len(mutants)} mutants"
+         f" (scores {scores})")
     return ok
 
 
 def _points_problems(ex, solution) -> list[str]:
+    if not solution["checks"]:
+        return []
     out = []
     if abs(solution["max_score"] - ex.points) > 1e-9:
         out.append(f"exercise.yaml says {ex.points:g} points, the checks add up to"

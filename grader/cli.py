@@ -231,8 +231,10 @@ def _root_or_fail() -> Path:
 @click.option("--exercise", "only", multiple=True, help="Only these exercises.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
               help="Also write every result to this file.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Check processes in parallel (default: one per core).")
 @click.pass_context
-def check_solutions(ctx, only, json_path):
+def check_solutions(ctx, only, json_path, workers):
     """CI: solutions score 100%, starters are not_attempted, mutants lose points."""
     from grader import validate as val
     from grader import audit
@@ -249,7 +251,12 @@ def check_solutions(ctx, only, json_path):
         click.echo(str(p), err=True)
     if problems:
         raise UsageError(f"{len(problems)} validation problem(s); fix them first")
-    ok = audit.check_solutions(course, exercises, json_path=json_path, echo=click.echo)
+    from grader.classroom import PoolError
+    try:
+        ok = audit.check_solutions(course, exercises, json_path=json_path, echo=click.echo,
+                                   workers=workers)
+    except PoolError as e:
+        raise UsageError(str(e)) from None
     ctx.exit(EXIT_OK if ok else EXIT_NOT_FULL)
 
 
