@@ -91,7 +91,7 @@ def test_unknown_exercise(course):
 
 BROKEN_SUBMISSIONS = {
     # name: (bytes, status, words in the message)
-    "empty.py": (b"", "not_attempted", "nothing is implemented"),
+    "empty.py": (b"", "not_attempted", "defines none of the exercise's functions"),
     "binary.py": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "syntax_error",
                   "contains binary data"),
     "latin1.py": ('# r\xe9sum\xe9\ndef outer(x, y):\n    return x\n'.encode("latin-1"),
