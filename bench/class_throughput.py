@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -38,8 +36,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from classfixture import EXERCISES, make_class, make_course, submission_paths  # noqa: E402
+from common import children_cpu_s, machine, write_result  # noqa: E402
 
 BASELINE_PLUGIN = '''
 """The naive grader: the student's module lives in the process that runs the checks."""
@@ -130,12 +130,6 @@ def pytest_sessionfinish(session):
     with open(os.environ["DRILL_RESULT"], "w") as f:
         json.dump(SCORE, f)
 '''
-
-
-def children_cpu_s() -> float:
-    """CPU seconds of every finished descendant so far (workers, jails, pytest runs)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run_grade_class(course: Path, subs: Path, report: Path, workers: int) -> float:
@@ -244,14 +238,9 @@ def main() -> None:
           f" {cpu_ratio:.1f}x in CPU time per grading")
     print(f"load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}")
 
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    doc = {"benchmark": "class_throughput", "when": stamp, "students": args.students,
-           "exercises": list(EXERCISES), "workers": args.workers,
-           "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                       "platform": platform.platform(),
-                       "load_average_before": load_before, "load_average_after": load_after},
+    doc = {"students": args.students, "exercises": list(EXERCISES), "workers": args.workers,
+           "machine": {**machine(), "load_average_before": load_before,
+                       "load_average_after": load_after},
            "grade_class": {"gradings": len(ours), "seconds": round(ours_s, 3),
                            "gradings_per_s": round(ours_rate, 3),
                            "cpu_s_per_grading": round(ours_cpu / len(ours), 4)},
@@ -262,9 +251,7 @@ def main() -> None:
                         "sampled": len(items) < len(files),
                         "same_score_as_grade_class": agree},
            "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2)}
-    path = out / f"class_throughput-{stamp}.json"
-    path.write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {path}")
+    print(f"wrote {write_result('class_throughput', doc)}")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from grader.submissions import discover, file_ids
 
 STARTUP_S = 300.0          # a worker that is not ready by then is dead
 RETRIES = 1                # a grading whose worker died is tried once more
+DEPTH = 2                  # tasks sent ahead to a worker, so it never waits for the next
 
 
 class PoolError(Exception):
@@ -136,14 +137,14 @@ class _Worker:
     number: int
     proc: subprocess.Popen
     ready: bool = False
-    task: Task | None = None
-    since: float = 0.0
+    tasks: deque = field(default_factory=deque)   # sent, not finished; the first is running
+    since: float = 0.0                            # when the first of them started
     last_exercise: str = ""
     started: float = field(default_factory=time.monotonic)
 
 
 class Pool:
-    """N check processes fed one task at a time; results come back as they finish."""
+    """N check processes, each sent DEPTH tasks ahead; results come back as they finish."""
 
     def __init__(self, course_root: Path, workers: int, device: str, log_dir: Path,
                  grading_limit_s: float):
@@ -221,20 +222,23 @@ class Pool:
         for _ in range(min(self.size, len(tasks))):
             self._spawn()
         watched = time.monotonic()
-        while pending or any(w.task for w in self.workers.values()):
+        while pending or any(w.tasks for w in self.workers.values()):
             if time.monotonic() - watched >= 1.0:
                 watched = time.monotonic()
                 yield from self._watchdog(pending)
             for worker in self.workers.values():
-                if worker.ready and worker.task is None and pending:
+                while worker.ready and len(worker.tasks) < DEPTH and pending:
                     task = self._next_task(worker, pending)
                     try:
                         worker.proc.stdin.write((json.dumps(task.message()) + "\n").encode())
                         worker.proc.stdin.flush()
-                        worker.task, worker.since = task, time.monotonic()
-                        worker.last_exercise = task.exercise
                     except OSError:
                         pending.appendleft(task)   # it died; its EOF event follows
+                        break
+                    if not worker.tasks:
+                        worker.since = time.monotonic()
+                    worker.tasks.append(task)
+                    worker.last_exercise = task.exercise
             try:
                 number, message = self.events.get(timeout=1.0)
             except queue.Empty:
@@ -249,13 +253,16 @@ class Pool:
                 raise PoolError(message["fatal"])
             elif message.get("ready"):
                 worker.ready = True
-            elif "id" in message and worker.task is not None and message["id"] == worker.task.id:
-                task, worker.task = worker.task, None
+            elif "id" in message and worker.tasks and message["id"] == worker.tasks[0].id:
+                task = worker.tasks.popleft()
+                worker.since = time.monotonic()   # the next one starts now
                 if "result" in message:
                     yield Outcome(task, result=message["result"])
                 else:
                     yield Outcome(task, error=message.get("error", "unknown error"))
                 if message.get("fatal_worker"):
+                    pending.extendleft(reversed(worker.tasks))   # never started
+                    worker.tasks.clear()
                     self._kill(worker)
                     self._respawn_if_needed(pending)
 
@@ -278,9 +285,10 @@ class Pool:
         for worker in list(self.workers.values()):
             if not worker.ready and now - worker.started > STARTUP_S:
                 yield from self._died(worker, pending, "the check process did not start")
-            elif worker.task is not None and now - worker.since > self.grading_limit_s:
-                task = worker.task
-                worker.task = None
+            elif worker.tasks and now - worker.since > self.grading_limit_s:
+                task = worker.tasks.popleft()
+                pending.extendleft(reversed(worker.tasks))   # never started
+                worker.tasks.clear()
                 self._kill(worker)
                 self._respawn_if_needed(pending)
                 yield Outcome(task, result=stopped_result(
@@ -288,8 +296,9 @@ class Pool:
                                      " and was stopped"))
 
     def _died(self, worker: _Worker, pending, why: str):
-        task = worker.task
-        worker.task = None
+        task = worker.tasks.popleft() if worker.tasks else None
+        pending.extendleft(reversed(worker.tasks))   # never started: no try counted
+        worker.tasks.clear()
         self._kill(worker)
         self.deaths += 1
         if self.deaths > 3 * self.size + 3 or (not worker.ready and not any(
@@ -310,7 +319,7 @@ class Pool:
         self._respawn_if_needed(pending)
 
     def _respawn_if_needed(self, pending) -> None:
-        busy = sum(1 for w in self.workers.values() if w.task is not None)
+        busy = sum(1 for w in self.workers.values() if w.tasks)
         if len(self.workers) < self.size and len(self.workers) < len(pending) + busy:
             self._spawn()
 

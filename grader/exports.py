@@ -104,7 +104,8 @@ def results_json(view) -> str:
                   for sid, _fid, ex, kind, detail in view.flags],
         "students": students,
     }
-    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    # No indent: the C encoder is ten times faster, and this file is for programs.
+    return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 def gradescope_results(student, exercises) -> dict:
@@ -152,5 +153,5 @@ def write_all(view, report_dir: Path) -> None:
     write_atomic(report_dir / "results.json", results_json(view))
     for s in view.students:
         write_atomic(report_dir / "gradescope" / s.file_id / "results.json",
-                     json.dumps(gradescope_results(s, view.exercises), indent=1,
+                     json.dumps(gradescope_results(s, view.exercises),
                                 ensure_ascii=False) + "\n")

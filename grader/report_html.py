@@ -9,6 +9,7 @@ its title, message or hint, unless `reveal_hidden` (after the due date).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def _percent(x) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process: its templates are compiled once, not once per page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,

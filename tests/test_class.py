@@ -394,7 +394,7 @@ def test_pool_retries_a_grading_whose_worker_died(graded, tmp_path):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not killed:
             for worker in list(pool.workers.values()):
-                if worker.task is not None:
+                if worker.tasks:
                     os.kill(worker.proc.pid, signal.SIGKILL)
                     killed.append(worker.proc.pid)
                     return
