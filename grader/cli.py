@@ -140,10 +140,7 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
     """Grade an exercise: per-check results, feedback, hints, score."""
     course = _course(ctx)
     ex = _exercise(course, exercise)
-    path = Path(file) if file else Path("work") / f"{ex.slug}.py"
-    if not path.exists():
-        hint = "" if file else f" (create it with: grade start {ex.number})"
-        raise UsageError(f"{path}: no such file{hint}")
+    path = submission_path(ex, file)
     from grader.runner import Grader, SubmissionError
     grader = Grader.start(course)
     try:
@@ -153,13 +150,28 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
         raise UsageError(str(e)) from None
     finally:
         grader.close()
-    if Path("work").resolve() in path.resolve().parents:
-        # Only the student's own workspace counts towards `grade progress`.
-        from grader import progress
-        progress.record(course, result)
+    record_progress(course, path, result)
     _emit(course, ex, result, as_json, html_path)
     from grader.result import is_full_marks
     ctx.exit(EXIT_OK if is_full_marks(result) else EXIT_NOT_FULL)
+
+
+def submission_path(ex, file: str | None) -> Path:
+    """The file to grade: --file, else the workspace copy; it must be a file."""
+    path = Path(file) if file else Path("work") / f"{ex.slug}.py"
+    if not path.exists():
+        hint = "" if file else f" (create it with: grade start {ex.number})"
+        raise UsageError(f"{path}: no such file{hint}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not a Python file")
+    return path
+
+
+def record_progress(course, path: Path, result: dict) -> None:
+    """Only the student's own workspace (work/) counts towards `grade progress`."""
+    if Path("work").resolve() in path.resolve().parents:
+        from grader import progress
+        progress.record(course, result)
 
 
 def _emit(course, ex, result, as_json, html_path=None):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import signal
-from pathlib import Path
 
 import click
 
-from grader.cli import UsageError, _course, _exercise, _resolve_device, main
+from grader.cli import (UsageError, _course, _exercise, _resolve_device, main, record_progress,
+                        submission_path)
 
 
 @main.command()
@@ -21,13 +21,7 @@ def watch(ctx, exercise, file, device):
     """Grade, then re-grade every time the file is saved (Ctrl-C to stop)."""
     course = _course(ctx)
     ex = _exercise(course, exercise)
-    path = Path(file) if file else Path("work") / f"{ex.slug}.py"
-    if not path.exists():
-        hint = "" if file else f" (create it with: grade start {ex.number})"
-        raise UsageError(f"{path}: no such file{hint}")
-    if path.is_dir():
-        raise UsageError(f"{path} is a directory, not a Python file")
-    from grader import progress
+    path = submission_path(ex, file)
     from grader import watch as watching
     from grader.runner import Grader
     grader = Grader.start(course)
@@ -35,7 +29,7 @@ def watch(ctx, exercise, file, device):
         # After the fork: the jail's parent must never see CUDA initialised.
         device = _resolve_device(device)
         watching.run(grader, course, ex, path, device=device,
-                     on_result=lambda result: progress.record(course, result))
+                     on_result=lambda result: record_progress(course, path, result))
     except KeyboardInterrupt:
         pass
     except watching.JailParentDied as e:
