@@ -48,6 +48,11 @@ class StudentError(Exception):
             text = f"{where} raised {self.type_name}: {self.message}"
         super().__init__(text)
 
+    def with_info(self, info: "CallInfo") -> "StudentError":
+        """Attach what the jail saw during the call that raised."""
+        self.info = info
+        return self
+
 
 class JailDied(Exception):
     """The student process timed out, crashed or exited; `reason` is the outcome."""
@@ -328,18 +333,11 @@ class Session:
 
     def ask(self, op: str, obj: int = 0, where: str = "", function: str = "", **fields):
         """One request; returns (value, CallInfo). Raises StudentError on an exception."""
-        buffers: list[bytes] = []
         header = {"op": op, "obj": obj}
+        enc = wire.Encoder(self._encode_other)   # one buffer list for every field
         for key, value in fields.items():
-            if key in ("args", "kwargs", "key", "values"):
-                enc = wire.Encoder(self._encode_other)
-                header[key] = enc.encode(value)
-                # Re-number this field's buffers after those already collected.
-                header[key] = _shift_buffers(header[key], len(buffers))
-                buffers += enc.buffers
-            else:
-                header[key] = value
-        reply, out = self.request(header, buffers, where or op, function)
+            header[key] = enc.encode(value) if key in ("args", "kwargs", "key", "values") else value
+        reply, out = self.request(header, enc.buffers, where or op, function)
         try:
             info = CallInfo(function=function)
             raw = reply.get("info") or {}
@@ -382,27 +380,6 @@ class Session:
                                   " cannot be used any more")
             return {"t": "ref", "id": obj._id}
         raise TypeError(f"cannot send a {type(obj).__name__} to the student's code")
-
-
-def _with_info(self, info):
-    self.info = info
-    return self
-
-
-StudentError.with_info = _with_info
-
-
-def _shift_buffers(node, offset: int):
-    if offset == 0:
-        return node
-    if isinstance(node, list):
-        return [_shift_buffers(v, offset) for v in node]
-    if isinstance(node, dict):
-        out = {k: _shift_buffers(v, offset) for k, v in node.items()}
-        if "buf" in node:
-            out["buf"] = node["buf"] + offset
-        return out
-    return node
 
 
 # ------------------------------------------------------------------ handles
