@@ -83,6 +83,10 @@ class Exercise:
         patterns = ["public_*.py"] + (["hidden_*.py"] if include_hidden else [])
         return [p for pat in patterns for p in sorted(self.checks_dir.glob(pat))]
 
+    def support_files(self) -> list[Path]:
+        """checks/support_*.py: helpers the checks import; they ship with the public checks."""
+        return sorted(self.checks_dir.glob("support_*.py"))
+
     def mutants(self) -> list[Path]:
         return sorted((self.folder / "mutants").glob("*.py"))
 

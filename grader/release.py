@@ -1,7 +1,7 @@
 """`grade release OUT/`: the student bundle.
 
-What ships: course.yaml, each exercise's exercise.yaml, starter.py and
-checks/public_*.py, a README for students, and release.json, which says how
+What ships: course.yaml, each exercise's exercise.yaml, starter.py,
+checks/public_*.py and the checks/support_*.py helpers, a README for students, and release.json, which says how
 many hidden checks each exercise has (so `grade exercise` can tell a student
 what will also run at grading time). What never ships: solutions/, hidden
 checks, mutants, any other file of a checks folder.
@@ -48,11 +48,9 @@ def count_hidden_checks(exercises) -> dict[str, int]:
     os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     import pytest
 
-    files = {str(p): ex.slug for ex in exercises for p in ex.check_files(True)
-             if p.name.startswith("hidden_")}
+    from grader.runner import importable_checks   # the check files import torch anyway
+
     counts = {ex.slug: 0 for ex in exercises}
-    if not files:
-        return counts
 
     class Collector:
         def __init__(self):
@@ -61,19 +59,23 @@ def count_hidden_checks(exercises) -> dict[str, int]:
         def pytest_collection_modifyitems(self, items):
             self.items.extend(items)
 
-    collector = Collector()
-    root = Path(os.path.commonpath([str(ex.folder.parent) for ex in exercises]))
-    args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(root), "--collect-only", "-q",
-            "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib"]
-    captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-        code = pytest.main(args, plugins=[collector])
-    if code not in (0, 5):   # 5: nothing collected
-        lines = [ln for ln in captured.getvalue().splitlines() if ln.strip()]
-        raise ReleaseError("the hidden checks cannot be collected: "
-                           + (lines[-1] if lines else f"pytest exit code {code}"))
-    for item in collector.items:
-        counts[files[str(item.path)]] += 1
+    # One collection per exercise: each may import its own support_*.py helpers.
+    for ex in exercises:
+        files = [str(p) for p in ex.check_files(True) if p.name.startswith("hidden_")]
+        if not files:
+            continue
+        collector = Collector()
+        args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(ex.checks_dir), "--collect-only",
+                "-q", "-p", "no:cacheprovider", "-p", "no:warnings", "--import-mode=importlib"]
+        captured = io.StringIO()
+        with importable_checks(ex, files), contextlib.redirect_stdout(captured), \
+                contextlib.redirect_stderr(captured):
+            code = pytest.main(args, plugins=[collector])
+        if code not in (0, 5):   # 5: nothing collected
+            lines = [ln for ln in captured.getvalue().splitlines() if ln.strip()]
+            raise ReleaseError(f"the hidden checks of {ex.slug} cannot be collected: "
+                               + (lines[-1] if lines else f"pytest exit code {code}"))
+        counts[ex.slug] = len(collector.items)
     return counts
 
 
@@ -120,11 +122,12 @@ def build_release(course, out: Path, exercises=None, echo=print) -> dict:
     for ex in exercises:
         if not ex.starter.is_file():
             raise ReleaseError(f"{ex.starter}: file not found")
-        for check in ex.check_files(include_hidden=False):
-            local = _local_imports(check, ex.checks_dir)
+        for check in ex.check_files(include_hidden=False) + ex.support_files():
+            local = [m for m in _local_imports(check, ex.checks_dir) if not m.startswith("support_")]
             if local:
                 raise ReleaseError(f"{check}: imports {', '.join(local)} from the checks folder,"
-                                   " which does not ship; make the public check self-contained")
+                                   " which does not ship; make the public check self-contained"
+                                   " or move the helper into a support_*.py module")
     hidden = count_hidden_checks(exercises)
 
     try:
@@ -141,7 +144,7 @@ def build_release(course, out: Path, exercises=None, echo=print) -> dict:
             (target / "checks").mkdir(parents=True)
             shutil.copyfile(ex.folder / "exercise.yaml", target / "exercise.yaml")
             shutil.copyfile(ex.starter, target / "starter.py")
-            for check in ex.check_files(include_hidden=False):
+            for check in ex.check_files(include_hidden=False) + ex.support_files():
                 shutil.copyfile(check, target / "checks" / check.name)
         with open(course.root / "course.yaml", encoding="utf-8") as f:
             data = yaml.safe_load(f)

@@ -60,7 +60,7 @@ class Grader:
         """Pay the one-time costs in the check process before the first grading."""
         if self.warmed:
             return
-        import pytest  # noqa: F401
+        import pytest  # noqa: F401  (imported now, not during the first grading)
         from grader import compare
         # Checks compute on tiny tensors; OpenMP workers spinning after each
         # op would steal the core the jail needs to answer.
@@ -152,22 +152,35 @@ def run_checks(exercise, session, salt, device, broken, load_problem, include_hi
     files = [str(p) for p in exercise.check_files(include_hidden)]
     if not files:
         return []
-    _forget_other_exercises_checks(files)
     args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
             "-q", "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
     # The check process prints nothing of pytest's own: the result is the report.
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with importable_checks(exercise, files), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
         pytest.main(args, plugins=[plugin])
     return [plugin.records[nid] for nid in plugin.order]
 
 
+@contextlib.contextmanager
+def importable_checks(exercise, files: list[str]):
+    """While pytest runs `files`: this exercise's check and support_*.py modules, not another's."""
+    folder = str(exercise.checks_dir)
+    _forget_other_exercises_checks(files + [str(p) for p in exercise.support_files()])
+    sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        sys.path.remove(folder)
+
+
 def _forget_other_exercises_checks(files: list[str]) -> None:
-    """Drop cached check modules of another exercise that have these files' names.
+    """Drop cached check or support modules of another exercise that have these files' names.
 
     --import-mode=importlib names a check module by its file name alone and
-    reuses whatever sys.modules holds under that name: without this, grading
-    07 after 04 in one process would run 04's public_examples.py. Modules of
-    this exercise stay cached, so re-grading it (watch, a class) skips the import.
+    reuses whatever sys.modules holds under that name (and so does `import` of
+    a support module): without this, grading 07 after 04 in one process would
+    run 04's public_examples.py. Modules of this exercise stay cached, so
+    re-grading it (watch, a class) skips the import.
     """
     for file in files:
         name = Path(file).stem

@@ -34,7 +34,7 @@ def _course_files():
             rel = path.relative_to(folder).as_posix()
             if "__pycache__" in rel:
                 continue
-            if rel in ("exercise.yaml", "starter.py") or re.fullmatch(r"checks/public_[^/]+\.py", rel):
+            if rel in ("exercise.yaml", "starter.py") or re.fullmatch(r"checks/(public|support)_[^/]+\.py", rel):
                 public.append(path)
             else:
                 secret.append(path)           # hidden checks, mutants, anything else
@@ -66,7 +66,7 @@ def test_bundle_has_only_public_files(bundle):
         assert not name.startswith("solutions/") and "/mutants/" not in name, name
         assert "hidden_" not in Path(name).name, name
         assert re.fullmatch(r"(course\.yaml|README\.md|release\.json|\.gitignore|exercises/"
-                            r"\d\d_[a-z0-9_]+/(exercise\.yaml|starter\.py|checks/public_\w+\.py))",
+                            r"\d\d_[a-z0-9_]+/(exercise\.yaml|starter\.py|checks/(public|support)_\w+\.py))",
                             name), name
 
 
