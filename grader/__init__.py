@@ -20,6 +20,12 @@ The architecture, one module per idea:
     runner.py              grade one submission -> a grade-result/1 document
     result.py              the result document
     report_terminal.py     the student's terminal view of a result
+    report_html.py         HTML pages of results (an exercise, a student, a class)
+    classroom/             a whole class: the pool of check processes (pool.py,
+                             `python -m grader.classroom worker`), a class run
+                             (run.py), submissions, the gradebook, flags, the
+                             class view, exports (CSV, JSON, Gradescope) and
+                             `grade check-solutions` (audit.py)
 """
 
 __version__ = "0.1.0"

@@ -249,7 +249,7 @@ def _root_or_fail() -> Path:
 def check_solutions(ctx, only, json_path, workers):
     """CI: solutions score 100%, starters are not_attempted, mutants lose points."""
     from grader import validate as val
-    from grader import audit
+    from grader.classroom import audit
     root = Path(ctx.obj["course_path"] or _root_or_fail())
     course = _course(ctx)
     exercises = [_exercise(course, o) for o in only] or course.exercises
@@ -263,7 +263,7 @@ def check_solutions(ctx, only, json_path, workers):
         click.echo(str(p), err=True)
     if problems:
         raise UsageError(f"{len(problems)} validation problem(s); fix them first")
-    from grader.classroom import PoolError
+    from grader.classroom.pool import PoolError
     try:
         ok = audit.check_solutions(course, exercises, json_path=json_path, echo=click.echo,
                                    workers=workers)

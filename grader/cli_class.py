@@ -57,8 +57,9 @@ class Progress:
 
 
 def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F821
-    from grader import classview, exports, report_html
-    from grader.gradebook import Gradebook, GradebookError
+    from grader import report_html
+    from grader.classroom import exports, view as classview
+    from grader.classroom.gradebook import Gradebook, GradebookError
     try:
         book = Gradebook(report / "gradebook.sqlite", create=False)
     except GradebookError as e:
@@ -98,9 +99,10 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     Resumable: results go into REPORT/gradebook.sqlite as they finish, and the
     same command run again grades only what is missing or changed.
     """
-    from grader.classroom import PoolError, grade_class
-    from grader.gradebook import GradebookError
-    from grader.submissions import SubmissionsError
+    from grader.classroom.gradebook import GradebookError
+    from grader.classroom.pool import PoolError
+    from grader.classroom.run import grade_class
+    from grader.classroom.submissions import SubmissionsError
 
     course = _course(ctx)
     exercises = [_exercise(course, o) for o in only] or list(course.exercises)

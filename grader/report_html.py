@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from grader.exports import number, write_atomic
+from grader.classroom.exports import number, write_atomic
 from grader.report_terminal import STATUS_WORDS
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -149,7 +149,7 @@ def _zip(entries) -> bytes:
 
 
 def test_links_out_of_the_submissions_folder_are_never_graded(tmp_path):
-    from grader import submissions
+    from grader.classroom import submissions
     subs, out = tmp_path / "subs", tmp_path / "out"
     for student in ("alice", "bob"):
         (subs / student).mkdir(parents=True)
@@ -165,7 +165,7 @@ def test_links_out_of_the_submissions_folder_are_never_graded(tmp_path):
 
 
 def test_zip_with_parent_paths_writes_nothing_outside(tmp_path):
-    from grader import submissions
+    from grader.classroom import submissions
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     (subs / "mallory.zip").write_bytes(_zip([
@@ -180,7 +180,7 @@ def test_zip_with_parent_paths_writes_nothing_outside(tmp_path):
 
 
 def test_zip_bomb_and_corrupt_zip(tmp_path):
-    from grader import submissions
+    from grader.classroom import submissions
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     zeros = b"\0" * (64 * 1024 * 1024)

@@ -316,7 +316,7 @@ def _zip_bytes(entries) -> bytes:
 
 
 def test_zip_limits_links_and_names(tmp_path):
-    from grader import submissions
+    from grader.classroom import submissions
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
     slug = "04_broadcasting"
@@ -349,7 +349,7 @@ def test_zip_limits_links_and_names(tmp_path):
 
 
 def test_tamper_scan():
-    from grader.flags import scan_source
+    from grader.classroom.flags import scan_source
     found = scan_source("import torch, ctypes\ntorch.allclose = lambda *a: True\n"
                         "setattr(torch, 'equal', None)\nimport os\nos._exit(0)\n"
                         "class T(torch.Tensor):\n    def __eq__(self, o):\n        return True\n")
@@ -364,14 +364,14 @@ def test_tamper_scan():
 
 def _loop_task(tmp_path: Path):
     from classfixture import INFINITE_LOOP
-    from grader.classroom import Task
+    from grader.classroom.pool import Task
     path = tmp_path / f"{EXERCISES[0]}.py"
     path.write_text(INFINITE_LOOP)
     return Task(0, "looper", EXERCISES[0], str(path), "0" * 64, "cpu")
 
 
 def test_pool_stops_a_grading_past_its_limit(graded, tmp_path):
-    from grader.classroom import Pool
+    from grader.classroom.pool import Pool
     pool = Pool(graded["course"], 1, "cpu", tmp_path / "logs", grading_limit_s=0.5)
     try:
         outcomes = list(pool.run([_loop_task(tmp_path)]))
@@ -386,7 +386,7 @@ def test_pool_stops_a_grading_past_its_limit(graded, tmp_path):
 
 def test_pool_retries_a_grading_whose_worker_died(graded, tmp_path):
     import threading
-    from grader.classroom import Pool
+    from grader.classroom.pool import Pool
     pool = Pool(graded["course"], 1, "cpu", tmp_path / "logs", grading_limit_s=300)
     killed = []
 

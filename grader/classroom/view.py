@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from grader.flags import result_flags
+from grader.classroom.flags import result_flags
 
 MESSAGE_CHARS = 160
 

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.classroom import Pool, Task
+from grader.classroom.pool import Pool, Task
 from grader.result import is_full_marks
 
 

@@ -1,6 +1,6 @@
 """Grade a whole class: a pool of check processes, each with its own warm jail parent.
 
-Why plain subprocesses (`python -m grader.classroom worker`) speaking JSON
+Why plain subprocesses (`python -m grader.classroom worker`, __main__.py) speaking JSON
 lines over stdin/stdout, rather than multiprocessing:
 
 - A worker must import torch and fork its zygote (Grader.start) before any
@@ -14,9 +14,7 @@ lines over stdin/stdout, rather than multiprocessing:
   and their zygotes and jails follow, so `kill -9` of `grade class` leaves
   nothing running.
 
-The parent never imports torch; it alone writes the gradebook, one
-transaction per finished grading, so a run killed at any moment resumes
-where it stopped.
+The parent never imports torch (run.py writes the gradebook).
 """
 
 from __future__ import annotations
@@ -34,9 +32,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import __version__, flags
-from grader.gradebook import Gradebook
-from grader.submissions import discover, file_ids
+from grader import __version__
 
 STARTUP_S = 300.0          # a worker that is not ready by then is dead
 RETRIES = 1                # a grading whose worker died is tried once more
@@ -337,113 +333,3 @@ def stopped_result(task: Task, status: str, message: str) -> dict:
             "sandbox": {}, "environment": {"python": platform.python_version(),
                                            "torch": torch_version, "grader": __version__,
                                            "platform": platform.system().lower()}}
-
-
-# ------------------------------------------------------------------ a class run
-
-@dataclass
-class RunSummary:
-    students: int = 0
-    gradings: int = 0          # graded in this run
-    reused: int = 0            # already in the gradebook
-    missing: int = 0
-    errors: list = field(default_factory=list)    # (student, exercise, why)
-    ignored: list = field(default_factory=list)
-
-
-def course_info(course) -> dict:
-    return {"title": course.title, "course_root": str(course.root),
-            "order": [ex.slug for ex in course.exercises], "weights": course.weights}
-
-
-def grade_class(course, submissions: Path, report: Path, *, exercises, workers: int,
-                device: str, force: bool, progress) -> RunSummary:
-    """Discover, record the roster, grade what is missing, store each result.
-
-    `progress` gets start(total, already, students), graded(outcome) and
-    student_done(student_id, cells); it is where the terminal output lives.
-    """
-    report = Path(report)
-    report.mkdir(parents=True, exist_ok=True)
-    slugs = [ex.slug for ex in exercises]
-    students, ignored = discover(Path(submissions), slugs, report / "extracted")
-    summary = RunSummary(students=len(students), ignored=ignored)
-    book = Gradebook(report / "gradebook.sqlite")
-    try:
-        ids = file_ids([s.id for s in students])
-        book.set_roster(course_info(course), exercises, students, ids, device)
-        book.set_meta("ignored", ignored)
-        tasks, left = [], {}
-        for s in students:
-            left[s.id] = 0
-            for slug in slugs:
-                sub = s.submissions[slug]
-                if sub.missing:
-                    summary.missing += 1
-                elif not force and book.has_result(s.id, slug, sub.sha256, device):
-                    summary.reused += 1
-                else:
-                    tasks.append(Task(len(tasks), s.id, slug, str(sub.path.resolve()),
-                                      sub.sha256, device))
-                    left[s.id] += 1
-        progress.start(len(tasks), summary.reused, len(students))
-        for s in students:
-            if left[s.id] == 0:
-                progress.student_done(s.id, _cells(book, s.id))
-        if tasks:
-            timeout_s = max(float(course.limits_for(ex)["timeout_s"]) for ex in exercises)
-            pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
-                        grading_limit_s=max(300.0, 30 * timeout_s))
-            try:
-                for outcome in pool.run(tasks):
-                    task = outcome.task
-                    if outcome.result is not None:
-                        book.save(task.student, task.exercise, task.sha256, task.device,
-                                  outcome.result, _tamper(task.path))
-                        summary.gradings += 1
-                    else:
-                        summary.errors.append((task.student, task.exercise, outcome.error))
-                    progress.graded(outcome)
-                    left[task.student] -= 1
-                    if left[task.student] == 0:
-                        progress.student_done(task.student, _cells(book, task.student))
-            finally:
-                pool.close()
-        progress.finish()
-    finally:
-        book.close()
-    return summary
-
-
-def _tamper(path: str) -> list[str]:
-    try:
-        source = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    return flags.scan_source(source)
-
-
-def _cells(book: Gradebook, student: str) -> list[tuple[str, str]]:
-    """(exercise, "7/10" or "missing" ...) for a one-line summary of a student."""
-    out = []
-    for cur in book.current(student):
-        if cur.sha256 is None:
-            out.append((cur.exercise, "missing"))
-        elif cur.result is None:
-            out.append((cur.exercise, "not graded"))
-        else:
-            r = cur.result
-            text = f"{r['score']:g}/{r['max_score']:g}"
-            if r["status"] != "graded":
-                text += f" ({r['status']})"
-            out.append((cur.exercise, text))
-    return out
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "worker":
-        worker_main(sys.argv[2], int(sys.argv[3]), sys.argv[4])
-    else:
-        print("usage: python -m grader.classroom worker COURSE_ROOT PARENT_PID DEVICE",
-              file=sys.stderr)
-        sys.exit(2)

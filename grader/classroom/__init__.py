@@ -1,0 +1,14 @@
+"""A whole class: `grade class`, `grade report` and `grade check-solutions`.
+
+    pool.py          check processes (one per core), each with its own jail parent
+    run.py           a class run: discover, grade what is missing, store each result
+    submissions.py   SUBMISSIONS/: students, their files, notes on what was not read
+    gradebook.py     REPORT/gradebook.sqlite: every grading, one transaction each
+    flags.py         what an instructor should look at (timeouts, crashes, tampering)
+    view.py          the class as data: totals, statistics, flags
+    exports.py       grades.csv, results.json, Gradescope files
+    audit.py         `grade check-solutions` on the same pool
+
+The worker of the pool is `python -m grader.classroom worker ...` (__main__.py).
+Nothing here imports torch except the worker itself.
+"""

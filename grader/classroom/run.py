@@ -1,0 +1,117 @@
+"""`grade class`: discover a class's submissions, grade what is missing, store each result.
+
+The parent of the pool never imports torch; it alone writes the gradebook,
+one transaction per finished grading, so a run killed at any moment resumes
+where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.classroom import flags
+from grader.classroom.gradebook import Gradebook
+from grader.classroom.pool import Pool, Task
+from grader.classroom.submissions import discover, file_ids
+
+
+# ------------------------------------------------------------------ a class run
+
+@dataclass
+class RunSummary:
+    students: int = 0
+    gradings: int = 0          # graded in this run
+    reused: int = 0            # already in the gradebook
+    missing: int = 0
+    errors: list = field(default_factory=list)    # (student, exercise, why)
+    ignored: list = field(default_factory=list)
+
+
+def course_info(course) -> dict:
+    return {"title": course.title, "course_root": str(course.root),
+            "order": [ex.slug for ex in course.exercises], "weights": course.weights}
+
+
+def grade_class(course, submissions: Path, report: Path, *, exercises, workers: int,
+                device: str, force: bool, progress) -> RunSummary:
+    """Discover, record the roster, grade what is missing, store each result.
+
+    `progress` gets start(total, already, students), graded(outcome) and
+    student_done(student_id, cells); it is where the terminal output lives.
+    """
+    report = Path(report)
+    report.mkdir(parents=True, exist_ok=True)
+    slugs = [ex.slug for ex in exercises]
+    students, ignored = discover(Path(submissions), slugs, report / "extracted")
+    summary = RunSummary(students=len(students), ignored=ignored)
+    book = Gradebook(report / "gradebook.sqlite")
+    try:
+        ids = file_ids([s.id for s in students])
+        book.set_roster(course_info(course), exercises, students, ids, device)
+        book.set_meta("ignored", ignored)
+        tasks, left = [], {}
+        for s in students:
+            left[s.id] = 0
+            for slug in slugs:
+                sub = s.submissions[slug]
+                if sub.missing:
+                    summary.missing += 1
+                elif not force and book.has_result(s.id, slug, sub.sha256, device):
+                    summary.reused += 1
+                else:
+                    tasks.append(Task(len(tasks), s.id, slug, str(sub.path.resolve()),
+                                      sub.sha256, device))
+                    left[s.id] += 1
+        progress.start(len(tasks), summary.reused, len(students))
+        for s in students:
+            if left[s.id] == 0:
+                progress.student_done(s.id, _cells(book, s.id))
+        if tasks:
+            timeout_s = max(float(course.limits_for(ex)["timeout_s"]) for ex in exercises)
+            pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
+                        grading_limit_s=max(300.0, 30 * timeout_s))
+            try:
+                for outcome in pool.run(tasks):
+                    task = outcome.task
+                    if outcome.result is not None:
+                        book.save(task.student, task.exercise, task.sha256, task.device,
+                                  outcome.result, _tamper(task.path))
+                        summary.gradings += 1
+                    else:
+                        summary.errors.append((task.student, task.exercise, outcome.error))
+                    progress.graded(outcome)
+                    left[task.student] -= 1
+                    if left[task.student] == 0:
+                        progress.student_done(task.student, _cells(book, task.student))
+            finally:
+                pool.close()
+        progress.finish()
+    finally:
+        book.close()
+    return summary
+
+
+def _tamper(path: str) -> list[str]:
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return flags.scan_source(source)
+
+
+def _cells(book: Gradebook, student: str) -> list[tuple[str, str]]:
+    """(exercise, "7/10" or "missing" ...) for a one-line summary of a student."""
+    out = []
+    for cur in book.current(student):
+        if cur.sha256 is None:
+            out.append((cur.exercise, "missing"))
+        elif cur.result is None:
+            out.append((cur.exercise, "not graded"))
+        else:
+            r = cur.result
+            text = f"{r['score']:g}/{r['max_score']:g}"
+            if r["status"] != "graded":
+                text += f" ({r['status']})"
+            out.append((cur.exercise, text))
+    return out
