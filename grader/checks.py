@@ -1,19 +1,26 @@
 """The API check authors import. See docs/authoring.md.
 
-    from grader.checks import points, hint, target, assert_tensor, meta
+    from grader.checks import points, hint, target, assert_tensor, claims, fn
+
+What comes back from the student's process is either verified (values the
+check compares with its own) or a claim (claims(t), student.last_call, a
+Claim from a probe, a handle's attributes and len()). A claim may explain a
+failure (claim_fail) but never make a check pass; see docs/authoring.md.
 """
 
 from __future__ import annotations
 
 import contextlib
 
-from grader.compare import CheckFailure, assert_equal, assert_number, assert_tensor, describe
-from grader.proxy import Handle, StudentError, TensorMeta, meta
+from grader import fn
+from grader.compare import (CheckFailure, ClaimFailure, assert_equal, assert_number, assert_tensor,
+                            describe)
+from grader.proxy import Claim, Handle, StudentError, TensorClaims, claims
 
 __all__ = [
     "points", "hint", "target", "title", "assert_tensor", "assert_number", "assert_equal",
-    "describe", "meta", "raises_student", "fail", "CheckFailure", "StudentError", "Handle",
-    "TensorMeta",
+    "describe", "claims", "raises_student", "fail", "claim_fail", "CheckFailure", "ClaimFailure",
+    "StudentError", "Handle", "TensorClaims", "Claim", "fn",
 ]
 
 
@@ -47,6 +54,16 @@ def title(text: str):
 def fail(message: str):
     """Fail the check with a message written for the student."""
     raise CheckFailure(message)
+
+
+def claim_fail(message: str):
+    """Fail the check on what the student's process says about itself (a claim).
+
+    Use it whenever the reason is a claim (claims(t), student.last_call, a
+    Claim's value, a handle's attribute): it costs the points, and the
+    claim-forging test knows a lying process would escape it.
+    """
+    raise ClaimFailure(message)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,15 @@ class CheckFailure(AssertionError):
     """A check's verdict: the message is written for the student."""
 
 
+class ClaimFailure(CheckFailure):
+    """A failure decided on a claim of the student's process (see grader.proxy.Claim).
+
+    It costs the check its points, like any failure; the claim-forging test
+    knows that a lying process escapes it, and allows that, but no other
+    failure may turn into a pass when claims are forged.
+    """
+
+
 def _fmt_shape(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -147,11 +156,6 @@ def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, input
     if not isinstance(actual, torch.Tensor):
         raise CheckFailure(f"your {name} should be a torch.Tensor of shape"
                            f" {_fmt_shape(expected.shape)}, but it is {describe(actual)}")
-    meta = getattr(actual, "_drill_meta", None)
-    if meta is not None and meta.type_name != "Tensor":
-        extra = (" (return a plain tensor, for example the computed value or .detach())"
-                 if meta.type_name == "Parameter" else "")
-        raise CheckFailure(f"your {name} must be a plain torch.Tensor, not a {meta.type_name}{extra}")
     if tuple(actual.shape) != tuple(expected.shape):
         why = diagnose_shape(actual.shape, expected.shape)
         raise CheckFailure(f"your {name} has shape {_fmt_shape(actual.shape)}, expected"
@@ -160,21 +164,27 @@ def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, input
     if check_dtype and actual.dtype != expected.dtype:
         raise CheckFailure(f"your {name} has dtype {actual.dtype}, expected {expected.dtype}"
                            + _inputs_view(inputs))
-    if meta is not None and device is not None:
-        want = (meta.input_device or "cpu") if device == "auto" else str(device)
-        if torch.device(meta.device).type != torch.device(want).type:
-            raise CheckFailure(f"your {name} is on {meta.device}, but it should be on {want}"
-                               + (" like the input" if device == "auto" and meta.input_device else "")
-                               + " (create new tensors with device=x.device)")
     if expected.dtype != actual.dtype:
         expected = expected.to(actual.dtype)
     try:
         _assert_close(actual.detach(), expected, rtol=rtol, atol=atol,
                       equal_nan=False, check_device=False)
-        return
     except AssertionError:
-        pass
-    raise CheckFailure(_value_message(actual.detach(), expected, rtol, atol, name, inputs))
+        raise CheckFailure(_value_message(actual.detach(), expected, rtol, atol, name,
+                                          inputs)) from None
+    # The values are right (verified); what the jail says about the tensor can
+    # still cost the check (a claim), never earn it.
+    meta = getattr(actual, "_drill_meta", None)
+    if meta is not None and meta.type_name != "Tensor":
+        extra = (" (return a plain tensor, for example the computed value or .detach())"
+                 if meta.type_name == "Parameter" else "")
+        raise ClaimFailure(f"your {name} must be a plain torch.Tensor, not a {meta.type_name}{extra}")
+    if meta is not None and device is not None:
+        want = (meta.input_device or "cpu") if device == "auto" else str(device)
+        if torch.device(meta.device).type != torch.device(want).type:
+            raise ClaimFailure(f"your {name} is on {meta.device}, but it should be on {want}"
+                               + (" like the input" if device == "auto" and meta.input_device else "")
+                               + " (create new tensors with device=x.device)")
 
 
 def _value_message(actual, expected, rtol, atol, name, inputs) -> str:

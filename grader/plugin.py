@@ -15,7 +15,7 @@ import pytest
 
 from grader import constraints as rules
 from grader.cases import Case, seed_for
-from grader.compare import CheckFailure
+from grader.compare import CheckFailure, ClaimFailure
 from grader.proxy import (CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
                           StudentError, StudentImportError)
 
@@ -35,12 +35,14 @@ class CheckRecord:
     not_attempted: bool = False   # failed only because the function still raises NotImplementedError
     seed: int | None = None
     grader_error: bool = False
+    basis: str = ""               # "claim": failed on what the student's process said of itself
 
     def as_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "function": self.function,
                 "points": self.points, "score": self.score, "outcome": self.outcome,
                 "visibility": self.visibility, "message": self.message, "hint": self.hint,
-                "duration_s": round(self.duration_s, 4)}
+                "duration_s": round(self.duration_s, 4),
+                **({"basis": self.basis} if self.basis else {})}
 
 
 def _title(fn) -> str:
@@ -74,13 +76,16 @@ class _CallWatch:
         for rule in self.plugin.rules_for(function):
             broken = rules.check_runtime_calls(rule, info.torch_calls)
             if broken:
-                raise ConstraintViolation(f"{function}: {broken}")
+                # The trace is the jail's account: evidence of a break, a claim.
+                violation = ConstraintViolation(f"{function}: {broken}")
+                violation.claimed = True
+                raise violation
         fn = self.plugin.exercise.function(function)
         if info.mutated and not (fn and fn.may_modify_inputs):
-            raise CheckFailure(f"{function}() modified its input {', '.join(info.mutated)} in place;"
+            raise ClaimFailure(f"{function}() modified its input {', '.join(info.mutated)} in place;"
                                " work on a copy (or use out-of-place operations)")
         if info.state_changed:
-            raise CheckFailure(f"{function}() changed global torch state: "
+            raise ClaimFailure(f"{function}() changed global torch state: "
                                + "; ".join(info.state_changed))
 
 
@@ -109,6 +114,7 @@ class DrillPlugin:
             raise self.load_problem.with_traceback(None)
         record = self.records[request.node.nodeid]
         self.session.hooks = _CallWatch(self, record)
+        self.session.begin_check(record.id)
         self.session.start()
         return Student(self.session)
 
@@ -167,6 +173,9 @@ class DrillPlugin:
     def _classify(self, record: CheckRecord, excinfo) -> None:
         exc = excinfo.value
         record.score = 0.0
+        if isinstance(exc, (ClaimFailure, ConstraintViolation)) and \
+                (isinstance(exc, ClaimFailure) or getattr(exc, "claimed", False)):
+            record.basis = "claim"
         if isinstance(exc, ConstraintViolation):
             record.outcome, record.message = "constraint", str(exc)
         elif isinstance(exc, StudentImportError):

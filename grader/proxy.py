@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import torch
 
 from grader import wire
+from grader.fn import Fn
 
 SIGNAL_REASONS = {
     signal.SIGSEGV: "crashed with a segmentation fault",
@@ -78,10 +79,18 @@ class StaleHandle(Exception):
     pass
 
 
-# ------------------------------------------------------------------ metadata
+# ------------------------------------------------------------------ claims
+#
+# Everything the student's process says about itself is a claim: tensor
+# metadata, what it saw during a call, a probe's report, a handle's account of
+# itself (its attributes, len()). A claim may explain a failure or cost points
+# (raise ClaimFailure); it is never the reason a check passes. The values a
+# check compares with its own expectations (tensors rebuilt from bytes,
+# numbers, strings) are the verified part. See docs/authoring.md.
 
 @dataclass
-class TensorMeta:
+class TensorClaims:
+    """What the jail says about a tensor it returned (claims(t))."""
     device: str = "cpu"
     requires_grad: bool = False
     grad_fn: str | None = None
@@ -93,6 +102,7 @@ class TensorMeta:
 
 @dataclass
 class CallInfo:
+    """What the jail says happened during a call (student.last_call): claims too."""
     function: str = ""
     mutated: list = field(default_factory=list)
     torch_calls: list = field(default_factory=list)
@@ -100,12 +110,67 @@ class CallInfo:
     input_device: str | None = None
 
 
-def meta(value) -> TensorMeta:
-    """Metadata recorded in the jail for a tensor or array that came back from it."""
+class Claim:
+    """A probe's report from the student's process: read `.value` to explain a failure.
+
+    It has no truth value on purpose: `if claim:` would let a claim decide a
+    check, so it raises.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __bool__(self):
+        raise TypeError("a Claim cannot decide a check: read claim.value, and use it only to"
+                        " explain a failure (ClaimFailure)")
+
+    def __repr__(self):
+        return f"Claim({self.value!r})"
+
+
+def claims(value) -> TensorClaims:
+    """The jail's claims about a tensor or array that came back from it."""
     found = getattr(value, "_drill_meta", None)
     if found is None:
-        raise TypeError("meta() takes a tensor that came back from the student's code")
+        raise TypeError("claims() takes a tensor that came back from the student's code")
     return found
+
+
+class ClaimLog:
+    """The claims of one grading, per check and kind, in the order they were made.
+
+    Recorded while the reference solution is graded; replayed in place of a
+    mutant's own claims by the claim-forging test (grade check-solutions), which
+    proves that no check passes because of what the student's process says.
+    """
+
+    KINDS = ("info", "meta", "claim", "answer")
+
+    def __init__(self):
+        self.entries: dict[tuple[str, str], list] = {}
+
+    def add(self, check: str, kind: str, value) -> None:
+        self.entries.setdefault((check, kind), []).append(value)
+
+    def get(self, check: str, kind: str, index: int):
+        found = self.entries.get((check, kind), [])
+        return found[index] if index < len(found) else _MISSING
+
+
+_MISSING = object()
+
+
+def _plain(value, depth=0) -> bool:
+    """Plain data (no handle anywhere inside): safe to replay in another grading."""
+    if depth > 8 or isinstance(value, Handle):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v, depth + 1) for v in value.values())
+    return True
 
 
 # ------------------------------------------------------------------ output
@@ -211,6 +276,32 @@ class Session:
         self.seq = 0  # numbers each request; the jail's reply must carry it back
         self.last_call = CallInfo()
         self.hooks = NoHooks()
+        # Claims: "honest" keeps the jail's own; "record" also logs them into
+        # claim_log; "forge" replaces them with those of claim_log (the
+        # reference's), as a jail that lies in the student's favour would.
+        self.claim_mode = "honest"
+        self.claim_log: ClaimLog | None = None
+        self.check_id = ""
+        self._claim_counts: dict[str, int] = {}
+
+    def begin_check(self, check_id: str) -> None:
+        """Claims made from now on belong to this check."""
+        self.check_id = check_id
+        self._claim_counts = {}
+
+    def claim(self, kind: str, value):
+        """Pass one claim through the claim mode: kept, recorded, or forged."""
+        index = self._claim_counts.get(kind, 0)
+        self._claim_counts[kind] = index + 1
+        if self.claim_mode == "record" and self.claim_log is not None:
+            self.claim_log.add(self.check_id, kind, value)
+        elif self.claim_mode == "forge" and self.claim_log is not None:
+            forged = self.claim_log.get(self.check_id, kind, index)
+            if forged is not _MISSING:
+                return forged
+            if kind == "info":  # nothing recorded: the most favourable report
+                return CallInfo(function=value.function, input_device=value.input_device)
+        return value
 
     # -- lifecycle
     def _died(self, jail: _Jail, timed_out: bool, where: str, deadline: float) -> JailDied:
@@ -318,18 +409,21 @@ class Session:
                           origin=info.function if info else "")
 
         def attach(t, n):
-            m = n.get("meta") or {}
-            t._drill_meta = TensorMeta(
+            m = n.get("meta") if isinstance(n.get("meta"), dict) else {}
+            t._drill_meta = self.claim("meta", TensorClaims(
                 device=str(m.get("device", "cpu"))[:32],
                 requires_grad=bool(m.get("requires_grad")),
                 grad_fn=(str(m["grad_fn"])[:200] if m.get("grad_fn") else None),
                 is_leaf=bool(m.get("is_leaf", True)),
                 type_name=str(m.get("type_name", "Tensor"))[:200],
                 shares_memory_with=[str(s)[:200] for s in (m.get("shares_memory_with") or [])][:64],
-                input_device=info.input_device if info else None)
+                input_device=info.input_device if info else None))
             return t
 
-        return wire.Decoder(buffers, handle, attach).decode(node)
+        def claimed(value):
+            return self.claim("claim", Claim(value if _plain(value) else None))
+
+        return wire.Decoder(buffers, handle, attach, claimed).decode(node)
 
     def ask(self, op: str, obj: int = 0, where: str = "", function: str = "", **fields):
         """One request; returns (value, CallInfo). Raises StudentError on an exception."""
@@ -347,12 +441,17 @@ class Session:
                 info.state_changed = [str(s)[:200] for s in raw.get("state_changed", [])][:16]
                 dev = raw.get("input_device")
                 info.input_device = str(dev)[:32] if dev else None
+            info = self.claim("info", info)
             if not reply.get("ok"):
                 error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
                 raise StudentError(where or op, error).with_info(info)
             if reply.get("stop"):
                 raise StopIteration
-            return self.decode(reply.get("value"), out, info), info
+            value = self.decode(reply.get("value"), out, info)
+            if op in ("len", "has") or (op == "getattr" and obj != 0):
+                # A handle's account of itself.
+                value = self.claim("answer", value) if _plain(value) else value
+            return value, info
         except (wire.ProtocolError, KeyError, TypeError, ValueError, RuntimeError, AttributeError):
             # Only the jail's reply is read here: anything malformed in it is the jail's doing.
             raise self._garbled(where or op) from None
@@ -379,6 +478,11 @@ class Session:
                 raise StaleHandle("an object from before the student process was restarted"
                                   " cannot be used any more")
             return {"t": "ref", "id": obj._id}
+        if isinstance(obj, Fn):
+            # A function as data: built in the jail by the grader's own builder.
+            built, _ = self.ask("build", 0, "building a function for your code",
+                                name="function", args=[obj.tree], kwargs={})
+            return {"t": "ref", "id": built._id}
         raise TypeError(f"cannot send a {type(obj).__name__} to the student's code")
 
 
@@ -486,8 +590,11 @@ class Student:
         value, _ = self._session.ask("has", 0, f"has {name}", name=name)
         return value is True
 
-    def evaluate(self, expr: str, **values):
-        """Evaluate an expression inside the jail (torch, nn, F, np, math in scope)."""
-        value, _ = self._session.ask("evaluate", 0, "building a test input", expr=expr,
-                                     values=values)
+    def build(self, name: str, *args, **kwargs):
+        """An object built in the jail by one of the grader's builders (grader.jail.builders).
+
+        The jail gets the builder's name and the arguments as data, never code.
+        """
+        value, _ = self._session.ask("build", 0, f"building {name}", name=name,
+                                     args=list(args), kwargs=dict(kwargs))
         return value

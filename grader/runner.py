@@ -73,7 +73,9 @@ class Grader:
         self.warmed = True
 
     def grade(self, exercise, path: Path, *, device: str = "cpu", student: str = "",
-              include_hidden: bool = True) -> dict:
+              include_hidden: bool = True, claims: str = "honest", claim_log=None) -> dict:
+        """Grade one file. `claims`: "honest"; "record" (into claim_log: a reference
+        solution); "forge" (claim_log's claims replace the jail's: the lying-jail test)."""
         self.warm_up()
         started = time.perf_counter()
         note = ""
@@ -110,6 +112,7 @@ class Grader:
         from grader.proxy import Session, StudentImportError
         session = Session(self.zygote, config, float(limits["timeout_s"]),
                           int(limits["output_kb"]) * 1024)
+        session.claim_mode, session.claim_log = claims, claim_log
         load_problem = StudentImportError(*problem) if problem else None
         try:
             records = run_checks(exercise, session, self.course.salt, device, broken,

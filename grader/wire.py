@@ -190,10 +190,11 @@ class Decoder:
     may post-process a rebuilt tensor (attach metadata, move to a device).
     """
 
-    def __init__(self, buffers, on_handle, on_tensor=None):
+    def __init__(self, buffers, on_handle, on_tensor=None, on_claim=None):
         self.buffers = buffers
         self.on_handle = on_handle
         self.on_tensor = on_tensor
+        self.on_claim = on_claim
 
     def _buf(self, node) -> bytes:
         index = node.get("buf")
@@ -248,6 +249,9 @@ class Decoder:
             return dtype.type(self.decode(node["v"]))
         if tag in ("handle", "ref"):
             return self.on_handle(node)
+        if tag == "claim" and self.on_claim is not None:
+            # What the other side says about itself (grader.proxy.Claim).
+            return self.on_claim(self.decode(node.get("v"), depth + 1))
         raise ProtocolError(f"unknown tag {tag!r}")
 
     def _key(self, node, depth):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.abc
 import importlib.util
 import inspect
-import math
 import os
 import socket
 import sys
@@ -21,7 +20,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from grader import wire
-from grader.jail import sandbox
+from grader.jail import builders, sandbox
 from grader.jail.zygote import die_with_parent
 
 
@@ -123,7 +122,12 @@ class Server:
         return {"shares_memory_with": self._shares_with(a)}
 
     def encode(self, value):
-        enc = wire.Encoder(self._handle_node, self._tensor_meta, self._array_meta)
+        def other(obj):
+            if isinstance(obj, builders.Claimed):
+                return {"t": "claim", "v": enc.encode(obj.value)}
+            return self._handle_node(obj)
+
+        enc = wire.Encoder(other, self._tensor_meta, self._array_meta)
         try:
             node = enc.encode(value)
         except TypeError:
@@ -278,11 +282,13 @@ class Server:
                 except StopIteration:
                     self.reply({"ok": True, "stop": True})
                     return
-            elif op == "evaluate":
-                scope = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "np": np,
-                         "math": math}
-                scope.update(self.decode(header.get("values", {"t": "dict", "items": []}), buffers))
-                value = eval(header["expr"], scope)
+            elif op == "build":
+                # One of the grader's own builders, by name, with data: never code.
+                args = self.decode(header.get("args", []), buffers)
+                kwargs = self.decode(header.get("kwargs", {"t": "dict", "items": []}), buffers)
+                if not isinstance(args, list) or not isinstance(kwargs, dict):
+                    raise wire.ProtocolError("bad build arguments")
+                value = builders.build(str(header.get("name")), args, kwargs)
             else:
                 raise wire.ProtocolError(f"unknown op {op!r}")
         except wire.ProtocolError:

@@ -1,12 +1,12 @@
 """Hidden checks for to_double(x)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, claims
 
 
 def _check(student, x, check_copy=True):
     got = student.to_double(x)
     assert_tensor(got, x.to(torch.float64), inputs=(x,))
-    if check_copy and meta(got).shares_memory_with:
+    if check_copy and claims(got).shares_memory_with:
         raise AssertionError(
             f"for a {x.dtype} input your result shares memory with x: it is x itself (or a "
             f"view of it), not a copy, so changing it would change x. When x is already float64, "

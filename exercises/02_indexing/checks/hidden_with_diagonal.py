@@ -1,6 +1,6 @@
 """Hidden checks for with_diagonal(x, v)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, StudentError
+from grader.checks import points, hint, target, assert_tensor, claims, StudentError
 
 
 def _expected(x, v):
@@ -48,7 +48,7 @@ def _check(student, x, v):
             raise AssertionError("you added v to the diagonal; the diagonal must be replaced "
                                  "by v (whatever was there before).")
     assert_tensor(got, expected, inputs=inputs)
-    if meta(got).shares_memory_with:
+    if claims(got).shares_memory_with:
         raise AssertionError("your result shares memory with the input: return a copy "
                              "(x.clone()), not x or a view of it.")
 

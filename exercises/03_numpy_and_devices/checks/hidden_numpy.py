@@ -1,7 +1,7 @@
 """Hidden checks for np_view(a) and np_copy(a)."""
 import numpy as np
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta
+from grader.checks import points, hint, target, assert_tensor, claims
 
 
 def _expected(a):
@@ -22,7 +22,7 @@ def _check_view(student, a):
         if msg:
             raise AssertionError(msg + " torch.from_numpy(a) keeps it and shares memory.")
     assert_tensor(got, _expected(a))
-    if a.size and not meta(got).shares_memory_with:
+    if a.size and not claims(got).shares_memory_with:
         raise AssertionError(
             f"np_view of a {a.dtype} array of shape {a.shape}: your tensor is a copy, it does not "
             f"share memory with the array. torch.tensor(a) always copies; torch.from_numpy(a) "
@@ -36,7 +36,7 @@ def _check_copy(student, a):
         if msg:
             raise AssertionError(msg + " torch.tensor(a) keeps it and copies.")
     assert_tensor(got, _expected(a))
-    if meta(got).shares_memory_with:
+    if claims(got).shares_memory_with:
         raise AssertionError(
             f"np_copy of a {a.dtype} array of shape {a.shape}: your tensor shares memory with the "
             f"array, so changing one changes the other. torch.from_numpy(a) and "

@@ -1,7 +1,7 @@
 """Visible examples for exercise 03."""
 import numpy as np
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 
 @points(1)
@@ -12,7 +12,7 @@ def check_np_view_example(student):
     a = np.array([1.0, 2.0, 3.0])
     got = student.np_view(a)
     assert_tensor(got, torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
-    if not meta(got).shares_memory_with:
+    if not claims(got).shares_memory_with:
         fail("your tensor does not share memory with the array: it is a copy. "
              "Use torch.from_numpy(a).")
 
@@ -25,7 +25,7 @@ def check_np_copy_example(student):
     a = np.array([1.0, 2.0, 3.0])
     got = student.np_copy(a)
     assert_tensor(got, torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
-    if meta(got).shares_memory_with:
+    if claims(got).shares_memory_with:
         fail("your tensor shares memory with the array: it must be a copy. Use torch.tensor(a).")
 
 

@@ -1,6 +1,6 @@
 """predict_no_grad(model, x): model(x) under torch.no_grad()."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 
 def _linear(student, case, device, n_in, n_out, dtype=torch.float32):
@@ -13,9 +13,9 @@ def _linear(student, case, device, n_in, n_out, dtype=torch.float32):
 
 
 def _no_grad_result(out):
-    if isinstance(out, torch.Tensor) and meta(out).requires_grad:
+    if isinstance(out, torch.Tensor) and claims(out).requires_grad:
         raise AssertionError(
-            "your result requires grad (grad_fn " + str(meta(out).grad_fn) + "): autograd "
+            "your result requires grad (grad_fn " + str(claims(out).grad_fn) + "): autograd "
             "recorded the forward pass. Run it inside `with torch.no_grad():` "
             "(model.eval() alone does not switch off gradient tracking).")
 
@@ -57,7 +57,7 @@ def check_model_runs_with_grad_off(student, case, device):
     if any(flags):
         fail("the model ran with gradient tracking on: "
             + ("you detached the result afterwards; " if isinstance(out, torch.Tensor)
-               and not meta(out).requires_grad else "")
+               and not claims(out).requires_grad else "")
             + "call model(x) inside `with torch.no_grad():`.")
     assert_tensor(out, x @ W.T + b, inputs=(x,))
 

@@ -1,6 +1,6 @@
 """second_derivative(f, x): f''(x) elementwise, with torch.autograd.grad twice."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 # (source evaluated in the jail, f', f'') -- the derivatives are the check's own
 FUNCTIONS = {
@@ -70,8 +70,8 @@ def check_several_functions_float64(student, case):
 def check_result_does_not_require_grad(student, case):
     """the result does not require grad"""
     result = _check(student, "cube", case.randn("i"))
-    if meta(result).requires_grad:
-        fail("your result requires grad (grad_fn " + str(meta(result).grad_fn) + "): pass "
+    if claims(result).requires_grad:
+        fail("your result requires grad (grad_fn " + str(claims(result).grad_fn) + "): pass "
             "create_graph=True only to the first torch.autograd.grad call, or detach the result.")
 
 

@@ -1,6 +1,6 @@
 """stop_gradient_sum(a, b): a + b with no gradient flowing to b."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 # Calls the student's function in the jail, back-propagates g through the
 # result, and reports what reached a and b (and whether b was left alone).
@@ -49,7 +49,7 @@ def check_gradient_reaches_a(student, case):
     a, b = _pair(case, ("i", "j"), ("i", "j"))
     g = case.randn("i", "j")
     out, a_grad, b_grad, _, _ = _run(student, a, b, g)
-    if isinstance(out, torch.Tensor) and not meta(out).requires_grad:
+    if isinstance(out, torch.Tensor) and not claims(out).requires_grad:
         raise AssertionError(
             "your result does not require grad, so no gradient can reach a: you detached the "
             "whole sum (or used torch.no_grad()). Detach only b: a + b.detach().")

@@ -1,6 +1,6 @@
 """The worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 
 @points(1)
@@ -13,7 +13,7 @@ def check_predict_no_grad_example(student, device):
     x = torch.tensor([[1.0, 1.0]])
     out = student.predict_no_grad(model, x)
     assert_tensor(out, torch.tensor([[3.5]]), inputs=(x,))
-    if meta(out).requires_grad:
+    if claims(out).requires_grad:
         fail("your result requires grad: run the model inside `with torch.no_grad():`.")
 
 

@@ -1,6 +1,6 @@
 """Square as a torch.autograd.Function with a hand-written backward."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, meta, fail
+from grader.checks import points, hint, target, assert_tensor, claims, fail
 
 # Probes run in the jail with the student's class F.
 _APPLY = "lambda F, x: F.apply(x)"
@@ -74,7 +74,7 @@ def check_uses_custom_backward(student, case):
     y = student.evaluate(_APPLY)(student.Square, x)
     if not isinstance(y, torch.Tensor):
         fail(f"Square.apply(x) returned {type(y).__name__}, not a tensor.")
-    node = meta(y).grad_fn
+    node = claims(y).grad_fn
     if node != "SquareBackward":
         if node is None:
             raise AssertionError("the result of Square.apply(x) has no grad_fn although x requires "

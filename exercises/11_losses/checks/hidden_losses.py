@@ -9,7 +9,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.checks import StudentError, assert_number, assert_tensor, hint, meta, points, target
+from grader.checks import StudentError, assert_number, assert_tensor, hint, claims, points, target
 
 
 # ----------------------------------------------------------------- helpers
@@ -122,7 +122,7 @@ def check_mse_gradient_flows(student, case):
     tgt = case.randn("i", "j")
     result = student.mse(pred, tgt)
     _require_0d_loss(result, "mse")
-    info = meta(result)
+    info = claims(result)
     if not info.requires_grad or info.grad_fn is None:
         raise AssertionError(
             "the loss does not require grad although pred does: loss.backward() would fail. "
@@ -282,7 +282,7 @@ def check_cross_entropy_gradient_flows(student, case):
     labels = _labels(case, *logits.shape)
     result = student.cross_entropy(logits, labels)
     _require_0d_loss(result, "cross_entropy")
-    info = meta(result)
+    info = claims(result)
     if not info.requires_grad or info.grad_fn is None:
         raise AssertionError(
             "the loss does not require grad although the logits do: loss.backward() would fail. "

@@ -10,7 +10,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.checks import StudentError, assert_tensor, fail, hint, meta, points, target
+from grader.checks import StudentError, assert_tensor, fail, hint, claims, points, target
 
 SHAPES = {
     "conv1.weight": (6, 1, 5, 5), "conv1.bias": (6,),
@@ -207,7 +207,7 @@ def check_lenet_output_is_differentiable(student, case, device):
     net = _build(student, device, state)
     x = torch.randn(3, 1, 32, 32, generator=case.generator)
     out = _run(student, net, x, "a batch of 3")
-    info = meta(out)
+    info = claims(out)
     if not info.requires_grad or info.grad_fn is None:
         fail("your LeNet's output does not require grad, so loss.backward() could not reach the "
              "weights: no torch.no_grad(), .detach(), .data or rebuilding tensors inside forward")
