@@ -18,13 +18,16 @@ from grader.classroom.pool import Pool, Task
 from grader.result import is_full_marks
 
 
-def _tasks(course, exercises) -> list[Task]:
+def _tasks(course, exercises, forge: bool) -> list[Task]:
     tasks = []
     for ex in exercises:
+        solution = str(Path(course.solution(ex)).resolve())
         files = [("solution", course.solution(ex)), ("starter", ex.starter)]
         files += [(f"mutant:{m.stem}", m) for m in ex.mutants()]
         for role, path in files:
-            tasks.append(Task(len(tasks), role, ex.slug, str(Path(path).resolve()), "", "cpu"))
+            against = solution if forge and role.startswith("mutant:") else ""
+            tasks.append(Task(len(tasks), role, ex.slug, str(Path(path).resolve()), "", "cpu",
+                              forge_against=against))
     return tasks
 
 
@@ -45,20 +48,48 @@ def _grade_all(course, tasks: list[Task], workers: int) -> dict[int, dict]:
     return results
 
 
-def check_solutions(course, exercises, *, json_path=None, echo=print, workers=None) -> bool:
+def check_solutions(course, exercises, *, json_path=None, echo=print, workers=None,
+                    forge: bool = True) -> bool:
     started = time.perf_counter()
-    tasks = _tasks(course, exercises)
+    tasks = _tasks(course, exercises, forge)
     results = _grade_all(course, tasks, workers or os.cpu_count() or 1)
     ok = True
     for ex in exercises:
         mine = [(t.student, results[t.id]) for t in tasks if t.exercise == ex.slug]
         ok &= _judge(ex, mine, echo)
+    gradings = len(tasks)
+    if forge:
+        ok &= _judge_proof(tasks, results, echo)
+        gradings += sum(t.forge_against != "" for t in tasks)
     echo(f"{'all good' if ok else 'problems found'}: {len(exercises)} exercise(s),"
-         f" {len(tasks)} gradings in {time.perf_counter() - started:.1f} s")
+         f" {gradings} gradings in {time.perf_counter() - started:.1f} s")
     if json_path:
         Path(json_path).write_text(json.dumps([results[t.id] for t in tasks], indent=1,
                                               ensure_ascii=False))
     return ok
+
+
+def _judge_proof(tasks, results, echo) -> bool:
+    """The claim-forging proof: no check of any mutant passes once its claims are forged."""
+    pairs = claim_only = 0
+    flips = []
+    for t in tasks:
+        proof = results[t.id].get("claim_proof")
+        if not t.forge_against:
+            continue
+        if proof is None:
+            flips.append(f"{t.exercise}/{t.student.removeprefix('mutant:')}: not compared"
+                         f" ({results[t.id].get('message', '')})")
+            continue
+        pairs += proof["pairs"]
+        claim_only += len(proof["claim_only"])
+        flips += [f"{t.exercise}/{t.student.removeprefix('mutant:')}: {c}" for c in proof["flips"]]
+    for flip in flips:
+        echo(f"  passes on a claim: {flip}")
+    echo(f"{'ok  ' if not flips else 'FAIL'} claim-forging proof: {pairs} (check, mutant) pairs,"
+         f" {len(flips)} flipped from failed to passed with forged claims"
+         f" ({claim_only} failures rest on a claim alone, allowed)")
+    return not flips
 
 
 def _judge(ex, graded: list[tuple[str, dict]], echo) -> bool:

@@ -84,13 +84,17 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     torch.set_num_threads(1)
     grader.warm_up()
     _send(protocol, {"ready": True, "pid": os.getpid()})
+    reference_logs: dict = {}   # (exercise, solution path) -> the reference's ClaimLog
     try:
         for line in sys.stdin:
             task = json.loads(line)
             try:
                 ex = course.find(task["exercise"])
-                result = grader.grade(ex, Path(task["path"]), device=task["device"],
-                                      student=task["student"])
+                if task.get("forge_against"):
+                    result = _graded_with_proof(grader, ex, task, reference_logs)
+                else:
+                    result = grader.grade(ex, Path(task["path"]), device=task["device"],
+                                          student=task["student"])
                 _send(protocol, {"id": task["id"], "result": result})
             except (SubmissionError, CourseError) as e:
                 _send(protocol, {"id": task["id"], "error": str(e)})
@@ -104,6 +108,21 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
         grader.close()
 
 
+def _graded_with_proof(grader, ex, task: dict, reference_logs: dict) -> dict:
+    """The honest result of a mutant, plus what forged claims would have changed."""
+    from grader import claimproof
+    key = (ex.slug, task["forge_against"])
+    if key not in reference_logs:
+        reference_logs[key] = claimproof.reference_log(grader, ex, Path(task["forge_against"]),
+                                                       task["device"])
+    proof = claimproof.compare(grader, ex, Path(task["path"]), reference_logs[key],
+                               task["device"], task["student"])
+    result = proof.honest
+    result["claim_proof"] = {"pairs": proof.pairs, "flips": proof.flips,
+                             "claim_only": proof.claim_only}
+    return result
+
+
 # ------------------------------------------------------------------ the pool
 
 @dataclass
@@ -115,10 +134,14 @@ class Task:
     sha256: str
     device: str
     tries: int = 0
+    forge_against: str = ""   # a reference solution: also run the claim-forging proof (claimproof.py)
 
     def message(self) -> dict:
-        return {"id": self.id, "student": self.student, "exercise": self.exercise,
-                "path": self.path, "device": self.device}
+        message = {"id": self.id, "student": self.student, "exercise": self.exercise,
+                   "path": self.path, "device": self.device}
+        if self.forge_against:
+            message["forge_against"] = self.forge_against
+        return message
 
 
 @dataclass
