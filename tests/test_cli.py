@@ -136,3 +136,32 @@ def test_check_solutions_fails_when_a_mutant_passes(tmp_path):
     r = run_grade("check-solutions", cwd=course)
     assert r.returncode == 1
     assert "mutant 01_mini/not_a_mutant.py scored full marks" in r.stdout
+
+
+def test_check_solutions_proof_catches_a_check_that_passes_on_a_claim(tmp_path):
+    """The claim-forging proof: a check that lets a claim decide a pass is reported."""
+    course = tmp_path / "course"
+    shutil.copytree(MINI, course)
+    checks = course / "exercises" / "01_mini" / "checks"
+    (checks / "hidden_more.py").write_text(
+        (checks / "hidden_more.py").read_text(encoding="utf-8")
+        + "\n\n@points(1)\n@target(\"double\")\n"
+          "def check_trusts_a_claim(student):\n"
+          "    x = torch.ones(3)\n"
+          "    out = student.double(x)\n"
+          "    if not claims(out).requires_grad:\n"
+          "        return  # wrong: a claim decides the pass\n"
+          "    assert_tensor(out.detach(), 2 * x)\n", encoding="utf-8")
+    yaml_path = course / "exercises" / "01_mini" / "exercise.yaml"
+    text = yaml_path.read_text(encoding="utf-8").replace("points: 5", "points: 6")
+    yaml_path.write_text(text.replace("points: 3}", "points: 4}"), encoding="utf-8")
+    # Wrong values, and a result that (honestly) requires grad: the check fails on the
+    # values; with the reference's claims (no grad) it would return early and pass.
+    (course / "exercises" / "01_mini" / "mutants" / "grad_triple.py").write_text(
+        "import torch\n\n\ndef double(x):\n    return (3 * x).requires_grad_()\n\n\n"
+        "def scale_model(n_in, n_out):\n    return torch.nn.Linear(n_in, n_out)\n",
+        encoding="utf-8")
+    r = run_grade("check-solutions", cwd=course)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "passes on a claim: 01_mini/grad_triple: hidden_more.py::check_trusts_a_claim" in r.stdout
+    assert "FAIL claim-forging proof" in r.stdout
