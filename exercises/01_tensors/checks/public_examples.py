@@ -1,6 +1,6 @@
 """Visible examples for exercise 01: the worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims
+from grader.checks import points, hint, target, assert_tensor
 
 
 @points(1)
