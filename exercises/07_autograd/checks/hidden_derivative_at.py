@@ -2,7 +2,7 @@
 import math
 
 import torch
-from grader.checks import points, hint, target, assert_number, fail
+from grader.checks import points, hint, target, assert_number, fail, claim_fail
 
 
 def _value(coeffs, x):
@@ -137,8 +137,11 @@ def check_uses_autograd(student, case):
     """computed with autograd (backward() or torch.autograd.grad)"""
     coeffs = _coeffs(case.rng, 4)
     _check(student.derivative_at(coeffs, 0.75), coeffs, 0.75)
+    # Which torch functions ran is the student's process's own account (a claim): it can
+    # cost this point, never earn it; the value above is what the check verified.
     calls = set(student.last_call.torch_calls)
     if not calls & {"Tensor.backward", "torch.autograd.grad", "torch.autograd.backward"}:
-        fail("derivative_at never called backward() or torch.autograd.grad: compute the "
-             "derivative with autograd, not with the power rule by hand"
-             + (" (it made no torch calls at all)." if not calls else "."))
+        claim_fail("your process reports that derivative_at never called backward() or "
+                   "torch.autograd.grad: compute the derivative with autograd, not with the "
+                   "power rule by hand"
+                   + (" (it reports no torch calls at all)." if not calls else "."))

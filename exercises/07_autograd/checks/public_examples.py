@@ -1,6 +1,6 @@
 """The worked examples from the instructions."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, assert_number
+from grader.checks import points, hint, target, assert_tensor, assert_number, fn
 
 
 @points(1)
@@ -16,10 +16,9 @@ def check_derivative_at_example(student):
 @hint("y = f(x); y.backward(gradient=v); return x.grad")
 def check_vjp_example(student):
     """vjp(lambda x: x ** 2, [1, 2, 3], v=[1, 0.5, 2]) is [2, 2, 12]"""
-    f = student.evaluate("lambda x: x ** 2")
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     v = torch.tensor([1.0, 0.5, 2.0])
-    assert_tensor(student.vjp(f, x, v), torch.tensor([2.0, 2.0, 12.0]), inputs=(x, v))
+    assert_tensor(student.vjp(fn.x ** 2, x, v), torch.tensor([2.0, 2.0, 12.0]), inputs=(x, v))
 
 
 @points(1)
@@ -27,7 +26,6 @@ def check_vjp_example(student):
 @hint("for _ in range(k): f(x).backward()   then return x.grad")
 def check_grad_after_k_backwards_example(student):
     """three backward passes of (x ** 2).sum() give 3 * 2x"""
-    f = student.evaluate("lambda x: (x ** 2).sum()")
     x = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
-    assert_tensor(student.grad_after_k_backwards(f, x, 3),
+    assert_tensor(student.grad_after_k_backwards((fn.x ** 2).sum(), x, 3),
                   torch.tensor([6.0, -12.0, 18.0]), inputs=(x,))
