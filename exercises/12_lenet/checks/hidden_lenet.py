@@ -1,24 +1,33 @@
 """Hidden checks for 12_lenet.
 
-The checks build weights themselves, load them into the student's LeNet by
-the contract's attribute names, and compare its output with their own
-functional computation (F.conv2d, F.max_pool2d, F.linear): expected values
-never come from the reference solution.
+The checks build weights themselves (keyed and shaped like the check's own
+LeNet, built here from torch.nn), load them into the student's LeNet through
+its own load_state_dict, and compare its outputs and gradients on the checks'
+inputs with their own functional computation (F.conv2d, F.max_pool2d,
+F.linear): expected values never come from the reference solution. What the
+student's process says about its network (its state_dict's shapes, its
+parameter count, whether it is an nn.Module, whether forward changed its input)
+is a claim: it explains a failure or costs a point, never passes a check.
 """
 import math
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
-from grader.checks import StudentError, assert_tensor, fail, hint, claims, points, target
+from grader.checks import StudentError, assert_tensor, claim_fail, fail, hint, points, target
 
-SHAPES = {
-    "conv1.weight": (6, 1, 5, 5), "conv1.bias": (6,),
-    "conv2.weight": (16, 6, 5, 5), "conv2.bias": (16,),
-    "fc1.weight": (120, 400), "fc1.bias": (120,),
-    "fc2.weight": (84, 120), "fc2.bias": (84,),
-    "fc3.weight": (10, 84), "fc3.bias": (10,),
-}
+
+def _contract_layers() -> nn.Module:
+    """The contract's layers, built with torch.nn (on the meta device: shapes only)."""
+    return nn.ModuleDict({
+        "conv1": nn.Conv2d(1, 6, 5, device="meta"), "conv2": nn.Conv2d(6, 16, 5, device="meta"),
+        "fc1": nn.Linear(16 * 5 * 5, 120, device="meta"), "fc2": nn.Linear(120, 84, device="meta"),
+        "fc3": nn.Linear(84, 10, device="meta")})
+
+
+SHAPES = {k: tuple(v.shape) for k, v in _contract_layers().state_dict().items()}
+N_PARAMETERS = sum(math.prod(s) for s in SHAPES.values())   # 61,706
 CONTRACT = ("the attribute names are part of the contract: self.conv1 = nn.Conv2d(1, 6, 5), "
             "self.conv2 = nn.Conv2d(6, 16, 5), self.fc1 = nn.Linear(16 * 5 * 5, 120), "
             "self.fc2 = nn.Linear(120, 84), self.fc3 = nn.Linear(84, 10), and no other "
@@ -78,23 +87,59 @@ def _tolerances(device):
     return (1e-4, 1e-4) if device == "cpu" else (1e-2, 1e-2)
 
 
-def _build(student, device, state):
-    """A student LeNet holding the check's weights, on the target device."""
-    net = student.LeNet()
+def _reported(student, net):
+    """What the student's process says about its network (a claim), or None if it cannot say."""
     try:
-        net.load_state_dict(state)
+        report = student.build("vision.state_shapes", net).value
+    except StudentError:
+        return None
+    if not isinstance(report, dict) or not isinstance(report.get("state"), dict):
+        return None
+    return report
+
+
+def _contract_problems(report) -> list[str]:
+    """How the state_dict the student's process reports differs from the contract."""
+    if report is None:
+        return []
+    shapes = {k: tuple(v) if isinstance(v, list) else v for k, v in report["state"].items()}
+    problems = []
+    missing = [k for k in SHAPES if k not in shapes]
+    extra = [k for k in shapes if k not in SHAPES]
+    wrong = [f"{k} is {shapes[k]}, expected {SHAPES[k]}" for k in SHAPES
+             if k in shapes and shapes[k] != SHAPES[k]]
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if extra:
+        problems.append("not expected: " + ", ".join(extra))
+    if wrong:
+        problems.append("wrong shape: " + "; ".join(wrong))
+    if problems and shapes.get("conv1.weight") == (6, 1, 3, 3):
+        problems.append("(3x3 kernels and fc1 = Linear(16*6*6, 120) are from an older version of "
+                        "the tutorial: this exercise uses 5x5 kernels and fc1 = Linear(16*5*5, 120))")
+    return problems
+
+
+def _build(student, device, state, *, double=False):
+    """A student LeNet holding the check's weights (loaded by its own load_state_dict), on the target device."""
+    net = student.LeNet()
+    if double:
+        net.double()
+    try:
+        return student.build("model.loaded", net, state, device)
     except StudentError as e:
         if e.not_implemented:
             raise
         first = e.message.strip().splitlines()
-        fail("loading the check's weights into your LeNet failed:\n    "
-             + "\n    ".join(first[:8]) + f"\n{CONTRACT}")
-    if device != "cpu":
-        net.to(device)
-    return net
+        problems = _contract_problems(_reported(student, net))
+        reported = ("\nyour LeNet reports these differences from the contract:\n    "
+                    + "\n    ".join(problems)) if problems else ""
+        fail("loading the check's weights into your LeNet (load_state_dict, strict) failed:\n    "
+             + "\n    ".join(first[:8]) + reported + f"\n{CONTRACT}")
 
 
 def _run(student, net, x, what):
+    """The student's LeNet on x; returns (output, the inputs the process says forward modified)."""
     try:
         out = net(x)
     except StudentError as e:
@@ -109,12 +154,18 @@ def _run(student, net, x, what):
             fail(f"your LeNet failed for {what}: {e.type_name}: {e.message}\nDon't convert the "
                  "input's dtype (or device) inside forward: the layers' weights decide it")
         raise
-    if student.last_call.mutated:
-        fail(f"forward() modified its input in place ({what}): don't change x itself, "
-             "for example use F.relu(x), not F.relu(x, inplace=True) on the input")
+    mutated = list(student.last_call.mutated)   # a claim: judged after the outputs
     if not isinstance(out, torch.Tensor):
         fail(f"forward() should return a tensor of logits, but it returned {out!r} ({what})")
-    return out
+    return out, mutated
+
+
+def _unchanged_input(mutated, what):
+    """Claim: the student's process says forward modified its input."""
+    if mutated:
+        claim_fail(f"your process reports that forward() modified its input in place ({what}): "
+                   "don't change x itself, for example use F.relu(x), not F.relu(x, inplace=True) "
+                   "on the input")
 
 
 def _compare(out, state, x, device, what, tolerances=None):
@@ -133,35 +184,37 @@ def _compare(out, state, x, device, what, tolerances=None):
     assert_tensor(out.detach(), expected, rtol=rtol, atol=atol, name=f"output for {what}", inputs=())
 
 
+def _forward_checked(student, device, state, x, what, tolerances=None, *, double=False):
+    net = _build(student, device, state, double=double)
+    out, mutated = _run(student, net, x, what)
+    if double and out.dtype != torch.float64:
+        fail(f"your LeNet returned {out.dtype} for a float64 model and input: don't convert "
+             "dtypes inside forward")
+    _compare(out, state, x, device, what, tolerances)
+    return net, mutated
+
+
 # ----------------------------------------------------------------- LeNet
 
 @points(1)
 @target("LeNet")
 @hint("Name the layers exactly conv1, conv2, fc1, fc2, fc3, and create them in __init__ (after super().__init__()).")
-def check_lenet_layer_names_and_shapes(student):
+def check_lenet_layer_names_and_shapes(student, case, device):
     """LeNet is an nn.Module with exactly the contract's layers: conv1, conv2, fc1, fc2, fc3"""
-    net = student.LeNet()
-    if not student.evaluate("isinstance(m, nn.Module)", m=net):
-        fail(f"LeNet() should create an nn.Module (class LeNet(nn.Module)), but it is a {net.type_name}")
-    shapes = student.evaluate("{k: tuple(v.shape) for k, v in m.state_dict().items()}", m=net)
-    missing = [k for k in SHAPES if k not in shapes]
-    extra = [k for k in shapes if k not in SHAPES]
-    wrong = [f"{k} is {shapes[k]}, expected {SHAPES[k]}" for k in SHAPES
-             if k in shapes and tuple(shapes[k]) != SHAPES[k]]
-    problems = []
-    if missing:
-        problems.append("missing: " + ", ".join(missing))
-    if extra:
-        problems.append("not expected: " + ", ".join(extra))
-    if wrong:
-        problems.append("wrong shape: " + "; ".join(wrong))
+    state = _state(case)
+    x = torch.randn(2, 1, 32, 32, generator=case.generator)
+    # Verified: the check's weights load by the contract's names, and they are what LeNet computes with.
+    net, mutated = _forward_checked(student, device, state, x, "a batch of 2")
+    # Claims: what the process says about its network can only cost the point.
+    if student.build("probe.is_instance", net, "nn.Module").value is not True:
+        claim_fail(f"your process reports that LeNet() is not an nn.Module (class LeNet(nn.Module)): "
+                   f"it says it is a {net.type_name}")
+    report = _reported(student, net)
+    problems = _contract_problems(report) if report is not None else ["it gave no state_dict"]
     if problems:
-        old = ""
-        if shapes.get("conv1.weight") == (6, 1, 3, 3):
-            old = ("\n(3x3 kernels and fc1 = Linear(16*6*6, 120) are from an older version of the "
-                   "tutorial: this exercise uses 5x5 kernels and fc1 = Linear(16*5*5, 120))")
-        fail("your LeNet's parameters do not match the contract:\n    " + "\n    ".join(problems)
-             + f"\n{CONTRACT}" + old)
+        claim_fail("your process reports parameters that do not match the contract:\n    "
+                   + "\n    ".join(problems) + f"\n{CONTRACT}")
+    _unchanged_input(mutated, "a batch of 2")
 
 
 @points(2)
@@ -170,10 +223,9 @@ def check_lenet_layer_names_and_shapes(student):
 def check_lenet_forward_matches_reference(student, case, device):
     """LeNet with the check's weights gives the same logits as the check's own forward pass"""
     state = _state(case)
-    net = _build(student, device, state)
     x = torch.randn(4, 1, 32, 32, generator=case.generator)
-    out = _run(student, net, x, "a batch of 4")
-    _compare(out, state, x, device, "a batch of 4")
+    _, mutated = _forward_checked(student, device, state, x, "a batch of 4")
+    _unchanged_input(mutated, "a batch of 4")
 
 
 @points(1)
@@ -184,11 +236,11 @@ def check_lenet_batch_sizes(student, case, device):
     state = _state(case)
     net = _build(student, device, state)
     x1 = torch.randn(1, 1, 32, 32, generator=case.generator)
-    out1 = _run(student, net, x1, "a batch of 1")
+    out1, mutated1 = _run(student, net, x1, "a batch of 1")
     _compare(out1, state, x1, device, "a batch of 1")
     x7 = torch.randn(7, 1, 32, 32, generator=case.generator)
     try:
-        out7 = _run(student, net, x7, "a batch of 7")
+        out7, mutated7 = _run(student, net, x7, "a batch of 7")
     except StudentError as e:
         if e.not_implemented:
             raise
@@ -196,22 +248,52 @@ def check_lenet_batch_sizes(student, case, device):
              f"{e.message}\nKeep the batch dimension when flattening: torch.flatten(x, 1) or "
              "x.view(x.size(0), -1) (not x.view(1, -1) or x.view(-1))")
     _compare(out7, state, x7, device, "a batch of 7")
+    _unchanged_input(mutated1 or mutated7, "a batch of 1 or 7")
+
+
+def _expected_gradients(state, x, weights):
+    """The check's own gradients of (forward(x) * weights).sum() for x and every weight."""
+    s = {k: v.detach().clone().requires_grad_(True) for k, v in state.items()}
+    xs = x.detach().clone().requires_grad_(True)
+    (_forward(s, xs) * weights).sum().backward()
+    return xs.grad, {k: v.grad for k, v in s.items()}
 
 
 @points(1)
 @target("LeNet")
 @hint("Don't wrap forward in torch.no_grad() and don't .detach() or .item() inside it: training needs the graph.")
 def check_lenet_output_is_differentiable(student, case, device):
-    """LeNet's output is part of the autograd graph (training can backpropagate through it)"""
+    """Gradients flow back through LeNet's output to its input and to every weight"""
     state = _state(case)
-    net = _build(student, device, state)
     x = torch.randn(3, 1, 32, 32, generator=case.generator)
-    out = _run(student, net, x, "a batch of 3")
-    info = claims(out)
-    if not info.requires_grad or info.grad_fn is None:
-        fail("your LeNet's output does not require grad, so loss.backward() could not reach the "
-             "weights: no torch.no_grad(), .detach(), .data or rebuilding tensors inside forward")
-    _compare(out, state, x, device, "a batch of 3")
+    net, mutated = _forward_checked(student, device, state, x, "a batch of 3")
+    # Verified: backpropagate through the student's network and compare the
+    # gradients that come back with the check's own.
+    weights = torch.randn(3, 10, generator=case.generator)
+    graph = ("loss.backward() could not reach the weights: no torch.no_grad(), .detach(), .data, "
+             ".item() or rebuilding tensors inside forward")
+    try:
+        got = student.build("vision.backward", net, x, weights)
+    except StudentError as e:
+        if e.not_implemented:
+            raise
+        if "does not require grad" in e.message or "does not have a grad_fn" in e.message:
+            fail(f"your LeNet's output is not part of the autograd graph, so {graph}")
+        raise
+    want_x, want = _expected_gradients(state, x, weights)
+    rtol, atol = _tolerances(device)
+    if not isinstance(got, dict) or not isinstance(got.get("parameters"), dict):
+        fail(f"backpropagating through your LeNet gave {type(got).__name__}, not gradients")
+    no_grad = [k for k in SHAPES if got["parameters"].get(k) is None]
+    if got.get("input") is None or no_grad:
+        fail("no gradient reached " + (", ".join(no_grad) if no_grad else "the input")
+             + f" through your LeNet's output: {graph}")
+    assert_tensor(got["input"], want_x, rtol=rtol, atol=atol, device=None,
+                  name="gradient of the input (backpropagated through your LeNet)")
+    for k in SHAPES:
+        assert_tensor(got["parameters"][k], want[k], rtol=rtol, atol=atol, device=None,
+                      name=f"gradient of {k} (backpropagated through your LeNet)")
+    _unchanged_input(mutated, "a batch of 3")
 
 
 @points(1)
@@ -220,24 +302,11 @@ def check_lenet_output_is_differentiable(student, case, device):
 def check_lenet_float64(student, case, device):
     """LeNet converted with .double() works on float64 images"""
     state = _state(case, dtype=torch.float64)
-    net = student.LeNet()
-    net.double()
-    try:
-        net.load_state_dict(state)
-    except StudentError as e:
-        if e.not_implemented:
-            raise
-        fail("loading the check's weights into your LeNet failed: " + e.message.splitlines()[0]
-             + f"\n{CONTRACT}")
-    if device != "cpu":
-        net.to(device)
     x = torch.randn(2, 1, 32, 32, generator=case.generator, dtype=torch.float64)
-    out = _run(student, net, x, "a float64 batch of 2")
-    if isinstance(out, torch.Tensor) and out.dtype != torch.float64:
-        fail(f"your LeNet returned {out.dtype} for a float64 model and input: don't convert "
-             "dtypes inside forward")
-    _compare(out, state, x, device, "a float64 batch of 2",
-             tolerances=(1e-9, 1e-9) if device == "cpu" else (1e-6, 1e-6))
+    _, mutated = _forward_checked(student, device, state, x, "a float64 batch of 2",
+                                  tolerances=(1e-9, 1e-9) if device == "cpu" else (1e-6, 1e-6),
+                                  double=True)
+    _unchanged_input(mutated, "a float64 batch of 2")
 
 
 # ----------------------------------------------------------------- conv_out_hw
