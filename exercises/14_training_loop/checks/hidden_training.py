@@ -1,11 +1,14 @@
 """Hidden checks for 14_training_loop.
 
 train_epoch: the check builds a model, a loader, a loss and an optimizer inside
-the student's process from its own state, runs the student's loop, reads the
-parameters back, and compares them with the same loop run here, in the check's
-own code, from the same initial state. When the student's parameters match a
-common wrong loop instead (no zero_grad, step before backward, one step after
-the loop...), the message names it.
+the student's process with the grader's builders (torch's own classes, by
+name: no code crosses), loads a state it chose, runs the student's loop, and
+then reads the trained model BY ITS OUTPUTS on probe inputs it chose. Those
+outputs are compared with the same loop run here, in the check's own code,
+from the same initial state; when they match one of the usual wrong loops
+instead (no zero_grad, step before backward, one step after the loop...),
+replayed here too, the message names it. The step and loss-call counts the
+student's process reports are claims: they only explain a failure.
 
 fit_line: replayed here from the zero initialisation with the same optimizer.
 """
@@ -15,21 +18,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.checks import StudentError, assert_number, assert_tensor, describe, fail, hint, points, target
+from grader.checks import (StudentError, assert_number, assert_tensor, claim_fail, describe, fail,
+                           hint, points, target)
 
 # ----------------------------------------------------------------- train_epoch helpers
-
-LOADER = ("torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), "
-          "batch_size=bs, shuffle=False)")
-
-# Counters kept on the objects handed to the student's train_epoch, read back afterwards:
-# how many times optimizer.step() and the loss function were called.
-COUNT_STEPS = ("(lambda o: (setattr(o, '_drill_count', [0]), "
-               "o.register_step_post_hook(lambda opt, args, kwargs: opt._drill_count.__setitem__(0, opt._drill_count[0] + 1)), "
-               "o)[-1])(OPTIMIZER)")
-COUNT_CALLS = ("(lambda f: (setattr(f, '_drill_count', [0]), "
-               "f.register_forward_hook(lambda mod, args, out: mod._drill_count.__setitem__(0, mod._drill_count[0] + 1)), "
-               "f)[-1])(LOSS)")
 
 LOOPS = {
     "no_zero_grad": "this is what you get when gradients are never zeroed: they add up over the "
@@ -51,23 +43,108 @@ LOOPS = {
 
 
 def _tol(device, dtype=torch.float32):
+    """(rtol, atol) for the model's outputs after an epoch."""
     if dtype == torch.float64:
         return (1e-9, 1e-9) if device == "cpu" else (1e-6, 1e-6)
-    return (1e-4, 1e-5) if device == "cpu" else (1e-3, 1e-4)
+    return (1e-4, 1e-4) if device == "cpu" else (1e-3, 1e-3)
 
 
-def _eval(expr, **scope):
-    """Evaluate one of this file's own construction expressions in the check process."""
-    return eval(expr, {"torch": torch, "nn": nn, "F": F, "math": math}, scope)
+def layer(name, *args, **kwargs):
+    """One layer of a model, by the name of its class in torch.nn: built here and in the jail."""
+    return (name, args, kwargs)
 
 
-def _replay(model_expr, state, opt_expr, loss_expr, batches, loop="correct"):
-    """Run a (correct or wrong) training loop here; returns (final state, batch losses, steps)."""
-    with torch.random.fork_rng(devices=[]):
-        model = _eval(model_expr)
-    model.load_state_dict(state)
-    opt = _eval(opt_expr, params=model.parameters())
-    loss_fn = _eval(loss_expr)
+def _close(a, b, rtol, atol):
+    return (isinstance(a, torch.Tensor) and a.shape == b.shape
+            and torch.allclose(a.double(), b.double(), rtol=rtol, atol=atol))
+
+
+class Setup:
+    """One training problem, built both in the student's process and here.
+
+    layers: [layer("Linear", 3, 2), ...]; optimizer: ("SGD", {"lr": 0.1});
+    loss: ("MSELoss", {}). The model is read back by its outputs on `probe`.
+    """
+
+    def __init__(self, case, device, *, layers, optimizer, loss, x, y, batch_size,
+                 dtype=torch.float32, probes=12):
+        self.device, self.dtype = device, dtype
+        self.layers, self.optimizer, self.loss = layers, optimizer, loss
+        self.x, self.y, self.batch_size = x, y, batch_size
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(case.seed % (2 ** 31))
+            self.state = {k: v.detach().clone() for k, v in self.local_model().state_dict().items()}
+        self.batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        self.probe = torch.randn(probes, x.shape[1], generator=case.generator, dtype=dtype)
+        self._replays = {}
+
+    # -- here
+    def local_model(self):
+        with torch.random.fork_rng(devices=[]):
+            made = [getattr(nn, name)(*args, **kwargs) for name, args, kwargs in self.layers]
+        return made[0] if len(made) == 1 else nn.Sequential(*made)
+
+    def outputs_of(self, model):
+        with torch.no_grad():
+            return model(self.probe).detach()
+
+    def initial_outputs(self):
+        model = self.local_model()
+        model.load_state_dict(self.state)
+        return self.outputs_of(model)
+
+    def replay(self, loop="correct"):
+        """(outputs on the probe inputs, batch losses, steps) after a correct or wrong loop, here."""
+        if loop not in self._replays:
+            self._replays[loop] = _replay(self, loop)
+        return self._replays[loop]
+
+    # -- in the student's process
+    def build(self, student):
+        """The model, loader, loss and optimizer inside the student's process, from data."""
+        made = [student.build(f"nn.{name}", *args, **kwargs) for name, args, kwargs in self.layers]
+        model = made[0] if len(made) == 1 else student.build("nn.Sequential", *made)
+        model = student.build("model.loaded", model, self.state, self.device)
+        name, options = self.optimizer
+        opt = student.build("probe.counting",
+                            student.build(f"optim.{name}", model.parameters(), **options))
+        name, options = self.loss
+        loss_fn = student.build("probe.counting", student.build(f"nn.{name}", **options))
+        dataset = student.build("data.TensorDataset", self.x, self.y)
+        loader = student.build("data.DataLoader", dataset, batch_size=self.batch_size, shuffle=False)
+        return model, loader, loss_fn, opt
+
+    def run(self, student):
+        """Run the student's train_epoch; returns (its result, the model's outputs on the probe, run)."""
+        model, loader, loss_fn, opt = self.build(student)
+        result = student.train_epoch(model, loader, loss_fn, opt)
+        outputs = student.build("model.outputs", model, self.probe)
+        return result, outputs, Run(student, opt, loss_fn)
+
+
+class Run:
+    """What the student's process says about a run: claims, read only to explain a failure."""
+
+    def __init__(self, student, opt, loss_fn):
+        self.student, self.opt, self.loss_fn = student, opt, loss_fn
+
+    def counts(self):
+        """{'step': n, 'loss_fn': n} as the student's process reports them (claims)."""
+        try:
+            return {"step": self.student.build("probe.count", self.opt).value,
+                    "loss_fn": self.student.build("probe.count", self.loss_fn).value}
+        except StudentError:
+            return {}
+
+
+def _replay(setup, loop):
+    model = setup.local_model()
+    model.load_state_dict(setup.state)
+    name, options = setup.optimizer
+    opt = getattr(torch.optim, name)(model.parameters(), **options)
+    name, options = setup.loss
+    loss_fn = getattr(nn, name)(**options)
+    batches = setup.batches
     losses, steps = [], 0
 
     def forward(xb, yb):
@@ -106,88 +183,55 @@ def _replay(model_expr, state, opt_expr, loss_expr, batches, loop="correct"):
     if loop in ("step_after_loop", "accumulate_then_step"):
         opt.step()
         steps += 1
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}, losses, steps
+    return setup.outputs_of(model), losses, steps
 
 
-def _same(a, b, rtol, atol):
-    return a.keys() == b.keys() and all(
-        a[k].shape == b[k].shape and torch.allclose(a[k].double(), b[k].double(), rtol=rtol, atol=atol)
-        for k in a)
-
-
-class Setup:
-    """One training problem, built both in the student's process and here."""
-
-    def __init__(self, case, device, *, model_expr, opt_expr, loss_expr, x, y, batch_size,
-                 dtype=torch.float32):
-        self.device, self.dtype = device, dtype
-        self.model_expr, self.opt_expr, self.loss_expr = model_expr, opt_expr, loss_expr
-        self.x, self.y, self.batch_size = x, y, batch_size
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(case.seed % (2 ** 31))
-            self.state = {k: v.detach().clone() for k, v in _eval(model_expr).state_dict().items()}
-        self.batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-
-    def build(self, student):
-        """The model, loader, loss and optimizer inside the student's process."""
-        model = student.evaluate(f"({self.model_expr}).to(dev)", dev=self.device)
-        model.load_state_dict(self.state)
-        opt = student.evaluate(COUNT_STEPS.replace("OPTIMIZER", self.opt_expr.replace("params", "m.parameters()")), m=model)
-        loss_fn = student.evaluate(COUNT_CALLS.replace("LOSS", self.loss_expr))
-        loader = student.evaluate(LOADER, x=self.x, y=self.y, bs=self.batch_size)
-        return model, loader, loss_fn, opt
-
-    def run(self, student):
-        model, loader, loss_fn, opt = self.build(student)
-        result = student.train_epoch(model, loader, loss_fn, opt)
-        final = student.evaluate("{k: v.detach().cpu().clone() for k, v in m.state_dict().items()}", m=model)
-        counts = {"step": student.evaluate("o._drill_count[0]", o=opt),
-                  "loss_fn": student.evaluate("l._drill_count[0]", l=loss_fn)}
-        return result, final, counts
-
-    def replay(self, loop="correct"):
-        return _replay(self.model_expr, self.state, self.opt_expr, self.loss_expr, self.batches, loop)
-
-
-def _judge_params(setup, final, counts):
-    """Fail, naming the mistake when one fits, unless `final` matches the correct loop."""
+def _judge_model(setup, outputs, run):
+    """Fail, naming the mistake when one is proven, unless the trained model computes what the
+    correct loop gives (its outputs on the probe inputs, compared with the check's own replay)."""
     rtol, atol = _tol(setup.device, setup.dtype)
     expected, _, n_steps = setup.replay()
-    if _same(final, expected, rtol, atol):
+    if _close(outputs, expected, rtol, atol):
         return
-    if final.keys() != expected.keys():
-        fail(f"the model's parameters changed names: {sorted(final)}; train_epoch must only "
-             "train the model it is given")
-    if _same(final, setup.state, 0, 0):
-        fail("the model's parameters did not change at all after train_epoch: is "
-             "optimizer.step() called after loss.backward() for every batch, and zero_grad() "
-             "called BEFORE backward (not between backward and step)? Did you use the "
-             "optimizer that was passed in?")
-    if counts.get("loss_fn") == 0:
-        fail("the loss_fn you were given was never called: compute the loss with "
-             "loss = loss_fn(model(xb), yb), not with a loss of your own choice")
-    if counts.get("step") == 0:
-        fail("the optimizer you were given was never stepped (step() called 0 times), yet the "
-             "parameters changed: use the optimizer argument, don't create your own")
+    if not isinstance(outputs, torch.Tensor) or outputs.shape != expected.shape:
+        fail(f"after train_epoch the model maps the probe inputs {tuple(setup.probe.shape)} to "
+             f"{describe(outputs)}, expected shape {tuple(expected.shape)}: train_epoch must only "
+             "train the model it is given, not change what it is")
+    if _close(outputs, setup.initial_outputs(), 0, 0):
+        fail("the model computes exactly what it computed before train_epoch: its parameters did "
+             "not change at all. Is optimizer.step() called after loss.backward() for every batch, "
+             "and zero_grad() called BEFORE backward (not between backward and step)? Did you use "
+             "the optimizer that was passed in?")
     for loop, message in LOOPS.items():
         try:
             wrong, _, _ = setup.replay(loop)
         except RuntimeError:      # this wrong loop cannot even run on this model
             continue
-        if _same(final, wrong, rtol, atol) and not _same(wrong, expected, rtol, atol):
-            fail(f"the parameters after train_epoch are wrong: {message}")
-    if counts.get("step") not in (None, n_steps):
-        fail(f"optimizer.step() was called {counts['step']} time(s) for {len(setup.batches)} "
-             "batches: call it exactly once per batch")
-    if counts.get("loss_fn") not in (None, len(setup.batches)):
-        fail(f"loss_fn was called {counts['loss_fn']} time(s) for {len(setup.batches)} batches: "
-             "compute the loss once per batch")
-    for k in expected:
-        assert_tensor(final[k], expected[k], rtol=rtol, atol=atol, device=None,
-                      name=f"parameter {k!r} after one epoch")
+        if _close(outputs, wrong, rtol, atol) and not _close(wrong, expected, rtol, atol):
+            fail(f"the model after train_epoch computes the wrong outputs: {message}")
+    # The outputs are wrong (verified); what the student's process reports may say why.
+    counts = run.counts()
+    if counts.get("loss_fn") == 0:
+        claim_fail("the model after train_epoch computes the wrong outputs, and your process "
+                   "reports that the loss_fn you were given was never called: compute the loss "
+                   "with loss = loss_fn(model(xb), yb), not with a loss of your own choice")
+    if counts.get("step") == 0:
+        claim_fail("the model after train_epoch computes the wrong outputs, and your process "
+                   "reports that the optimizer you were given was never stepped (step() called "
+                   "0 times): use the optimizer argument, don't create your own")
+    if isinstance(counts.get("step"), int) and counts["step"] != n_steps:
+        claim_fail(f"the model after train_epoch computes the wrong outputs, and your process "
+                   f"reports optimizer.step() was called {counts['step']} time(s) for "
+                   f"{len(setup.batches)} batches: call it exactly once per batch")
+    if isinstance(counts.get("loss_fn"), int) and counts["loss_fn"] != len(setup.batches):
+        claim_fail(f"the model after train_epoch computes the wrong outputs, and your process "
+                   f"reports loss_fn was called {counts['loss_fn']} time(s) for "
+                   f"{len(setup.batches)} batches: compute the loss once per batch")
+    assert_tensor(outputs, expected, rtol=rtol, atol=atol, device=None, inputs=(setup.probe,),
+                  name="model's outputs on the check's inputs after one epoch")
 
 
-def _judge_loss(setup, result, final=None):
+def _judge_loss(setup, result, outputs=None):
     _, losses, _ = setup.replay()
     expected = sum(losses) / len(losses)
     if isinstance(result, torch.Tensor):
@@ -213,11 +257,11 @@ def _judge_loss(setup, result, final=None):
             if math.isclose(float(result), value, rel_tol=1e-4, abs_tol=1e-6) and not math.isclose(
                     value, expected, rel_tol=1e-4, abs_tol=1e-6):
                 fail(f"train_epoch returned {float(result):.6g}, expected {expected:.6g}: {message}")
-    if not math.isclose(float(result), expected, rel_tol=1e-4, abs_tol=1e-6) and final is not None:
+    if not math.isclose(float(result), expected, rel_tol=1e-4, abs_tol=1e-6) and outputs is not None:
         rtol, atol = _tol(setup.device, setup.dtype)
-        if not _same(final, setup.replay()[0], rtol, atol):
-            fail(f"train_epoch returned {float(result):.6g}, expected {expected:.6g}: the parameters "
-                 "after the epoch are wrong too, so every batch after the first sees a different "
+        if not _close(outputs, setup.replay()[0], rtol, atol):
+            fail(f"train_epoch returned {float(result):.6g}, expected {expected:.6g}: the model "
+                 "after the epoch is wrong too, so every batch after the first sees a different "
                  "model and gets a different loss. Fix the loop first (zero_grad, forward, loss, "
                  "backward, step for every batch)")
     assert_number(float(result), expected, rel=1e-4, abs=1e-6, name="mean batch loss")
@@ -238,14 +282,13 @@ def _xy(case, n, d_in, d_out=None, classes=None, dtype=torch.float32):
 @target("train_epoch")
 @hint("For every batch: optimizer.zero_grad(); loss = loss_fn(model(xb), yb); loss.backward(); optimizer.step().")
 def check_train_epoch_sgd_parameters(student, case, device):
-    """train_epoch with SGD on a linear model ends with the same parameters as the reference loop"""
+    """train_epoch with SGD on a linear model: the trained model computes what the reference loop's does"""
     a, b = case.size("a"), case.size("b")
     x, y = _xy(case, 13, a, b)
-    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b})",
-                  opt_expr="torch.optim.SGD(params, lr=0.1)", loss_expr="nn.MSELoss()",
-                  x=x, y=y, batch_size=4)
-    _, final, counts = setup.run(student)
-    _judge_params(setup, final, counts)
+    setup = Setup(case, device, layers=[layer("Linear", a, b)], optimizer=("SGD", {"lr": 0.1}),
+                  loss=("MSELoss", {}), x=x, y=y, batch_size=4)
+    _, outputs, run = setup.run(student)
+    _judge_model(setup, outputs, run)
 
 
 @points(1)
@@ -255,11 +298,10 @@ def check_train_epoch_returns_mean_batch_loss(student, case, device):
     """train_epoch returns the mean of the batch losses as a Python float"""
     a, b = case.size("a"), case.size("b")
     x, y = _xy(case, 11, a, b)
-    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b})",
-                  opt_expr="torch.optim.SGD(params, lr=0.05)", loss_expr="nn.MSELoss()",
-                  x=x, y=y, batch_size=3)
-    result, final, counts = setup.run(student)
-    _judge_loss(setup, result, final)
+    setup = Setup(case, device, layers=[layer("Linear", a, b)], optimizer=("SGD", {"lr": 0.05}),
+                  loss=("MSELoss", {}), x=x, y=y, batch_size=3)
+    result, outputs, _ = setup.run(student)
+    _judge_loss(setup, result, outputs)
 
 
 @points(1)
@@ -270,12 +312,12 @@ def check_train_epoch_adam_classifier(student, case, device):
     a, h, c = case.size("a"), case.size("h"), case.size("c")
     x, y = _xy(case, 17, a, classes=c)
     setup = Setup(case, device,
-                  model_expr=f"nn.Sequential(nn.Linear({a}, {h}), nn.ReLU(), nn.Linear({h}, {c}))",
-                  opt_expr="torch.optim.Adam(params, lr=0.01)", loss_expr="nn.CrossEntropyLoss()",
+                  layers=[layer("Linear", a, h), layer("ReLU"), layer("Linear", h, c)],
+                  optimizer=("Adam", {"lr": 0.01}), loss=("CrossEntropyLoss", {}),
                   x=x, y=y, batch_size=5)
-    result, final, counts = setup.run(student)
-    _judge_params(setup, final, counts)
-    _judge_loss(setup, result, final)
+    result, outputs, run = setup.run(student)
+    _judge_model(setup, outputs, run)
+    _judge_loss(setup, result, outputs)
 
 
 @points(1)
@@ -285,12 +327,12 @@ def check_train_epoch_momentum_float64(student, case, device):
     """train_epoch with SGD+momentum, L1 loss and a float64 model"""
     a, b = case.size("a"), case.size("b")
     x, y = _xy(case, 14, a, b, dtype=torch.float64)
-    setup = Setup(case, device, model_expr=f"nn.Linear({a}, {b}).double()",
-                  opt_expr="torch.optim.SGD(params, lr=0.05, momentum=0.9)",
-                  loss_expr="nn.L1Loss()", x=x, y=y, batch_size=4, dtype=torch.float64)
-    result, final, counts = setup.run(student)
-    _judge_params(setup, final, counts)
-    _judge_loss(setup, result, final)
+    setup = Setup(case, device, layers=[layer("Linear", a, b, dtype=torch.float64)],
+                  optimizer=("SGD", {"lr": 0.05, "momentum": 0.9}), loss=("L1Loss", {}),
+                  x=x, y=y, batch_size=4, dtype=torch.float64)
+    result, outputs, run = setup.run(student)
+    _judge_model(setup, outputs, run)
+    _judge_loss(setup, result, outputs)
 
 
 # ----------------------------------------------------------------- fit_line helpers
