@@ -141,8 +141,10 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
     course = _course(ctx)
     ex = _exercise(course, exercise)
     path = submission_path(ex, file)
+    from grader.jail.zygote import start_zygote
+    zygote = start_zygote()   # a fresh interpreter: it imports torch while we do
     from grader.runner import Grader, SubmissionError
-    grader = Grader.start(course)
+    grader = Grader.start(course, zygote)
     try:
         device = _resolve_device(device)
         result = grader.grade(ex, path, device=device, student=student)

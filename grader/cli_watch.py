@@ -22,9 +22,11 @@ def watch(ctx, exercise, file, device):
     course = _course(ctx)
     ex = _exercise(course, exercise)
     path = submission_path(ex, file)
+    from grader.jail.zygote import start_zygote
+    zygote = start_zygote()   # a fresh interpreter: it imports torch while we do
     from grader import watch as watching
     from grader.runner import Grader
-    grader = Grader.start(course)
+    grader = Grader.start(course, zygote)
     try:
         # After the fork: the jail's parent must never see CUDA initialised.
         device = _resolve_device(device)

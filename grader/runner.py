@@ -19,7 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
-import torch  # noqa: E402  (the zygote must be forked right after this import)
+import torch  # noqa: E402
 
 from grader import constraints  # noqa: E402
 from grader.jail.zygote import ZygoteClient, start_zygote  # noqa: E402
@@ -50,8 +50,10 @@ class Grader:
     warmed: bool = False
 
     @classmethod
-    def start(cls, course) -> "Grader":
-        return cls(course=course, zygote=start_zygote())
+    def start(cls, course, zygote: ZygoteClient | None = None) -> "Grader":
+        """The check process's warm state. The zygote is a fresh interpreter that never
+        sees the course: start it first (start_zygote()) to overlap its torch import."""
+        return cls(course=course, zygote=zygote or start_zygote())
 
     def close(self) -> None:
         self.zygote.close()

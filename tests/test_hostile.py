@@ -267,6 +267,16 @@ def _terminal_report_is_inert(result: dict) -> None:
     assert "score: 18/23" in report_terminal.render(result, colour=False)
 
 
+def _salt_searched(result: dict, corpus: Corpus) -> None:
+    """read_salt.py looked for the salt of the course it was graded in, and read memory."""
+    text = (HOSTILE / "read_salt.py").read_text(encoding="utf-8")
+    head = re.search(r'^SALT_HEAD = b"(.*)"$', text, re.M).group(1)
+    tail = re.search(r'^SALT_TAIL = b"(.*)"$', text, re.M).group(1)
+    assert corpus.graders["strict"][0].course.salt == head + tail
+    scanned = re.search(r"salt in /proc/self/mem: the salt is not there \(([\d,]+) bytes", result["stdout"])
+    assert scanned and int(scanned.group(1).replace(",", "")) > 10 ** 7, result["stdout"]
+
+
 def _workers_ran(result: dict) -> None:
     assert "WORKERS 2016.0" in result["stdout"]
 
@@ -277,6 +287,7 @@ EXTRA = {
     "forge_sandbox_report": lambda result, corpus: _sandbox_not_forged(result),
     "stdout_flood": lambda result, corpus: _output_cut(result),
     "terminal_escape": lambda result, corpus: _terminal_report_is_inert(result),
+    "read_salt": _salt_searched,
     "processes/setsid_daemon": lambda result, corpus: _daemon_gone(result),
     "processes/dataloader_workers": lambda result, corpus: _workers_ran(result),
     "processes/unix_socket": lambda result, corpus: _nothing_connected(corpus),

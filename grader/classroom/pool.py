@@ -3,10 +3,10 @@
 Why plain subprocesses (`python -m grader.classroom worker`, __main__.py) speaking JSON
 lines over stdin/stdout, rather than multiprocessing:
 
-- A worker must import torch and fork its zygote (Grader.start) before any
-  torch op runs in it. A fresh interpreter guarantees that; a forked pool
-  would inherit whatever the parent did, and forkserver ignores its preload
-  list on Python 3.11 (DESIGN.md).
+- A worker is a fresh interpreter: a forked pool would inherit whatever the
+  parent did, and forkserver ignores its preload list on Python 3.11
+  (DESIGN.md). Its jail parent (the zygote) is a fresh interpreter too, started
+  before the worker loads the course, so it never holds the course's salt.
 - Nothing is pickled, and a worker that dies takes only its own grading with
   it: the pool notices the closed pipe, retries that grading once on a fresh
   worker, and carries on (a ProcessPoolExecutor breaks as a whole).
@@ -64,15 +64,20 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     # stderr, so a stray print (ours, pytest's, a C library's) cannot corrupt it.
     protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    # The jail's parent first: a fresh interpreter that never sees the course
+    # (nor its salt), importing torch while we load the course and do the same.
+    from grader.jail.zygote import start_zygote
+    zygote = start_zygote()
     from grader.course import CourseError, load_course
     try:
         course = load_course(Path(course_root))
     except CourseError as e:
+        zygote.close()
         _send(protocol, {"fatal": str(e)})
         return
     from grader.runner import Grader, SubmissionError   # imports torch; runs no op
     import torch
-    grader = Grader.start(course)      # the zygote: forked before any torch op
+    grader = Grader.start(course, zygote)
     if device == "cuda":
         # Ask NVML, not the CUDA runtime: this process never runs CUDA itself.
         os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")

@@ -1,11 +1,16 @@
 """The warm parent that forks one jail per student process.
 
-It is forked from the check process right after `import torch`, before any
-torch op has run, before CUDA is touched, and before any check, solution or
-expected value is loaded; so it holds no secrets, and a fork of it costs
-milliseconds instead of a torch import. It talks only over an inherited
-socket pair (SOCK_SEQPACKET: one message per request, file descriptors passed
-alongside), never over anything a jailed process could connect to.
+It is a fresh interpreter (`python -c "...main(FD, PARENT_PID)"`, see start_zygote),
+started by the check process with nothing but one end of a socket pair, a
+short list of environment variables and its command line: it has never held
+the course, its salt, a check, a solution or an expected value, so none of
+them is in memory a jail (a fork of it) could read. It imports torch and the
+jail's code, never runs a torch op, never touches CUDA, scrubs its
+environment, and then a fork of it costs milliseconds instead of a torch
+import. The check process starts it before importing torch itself, so the two
+imports overlap. It talks only over the inherited socket pair (SOCK_SEQPACKET:
+one message per request, file descriptors passed alongside), never over
+anything a jailed process could connect to.
 
 Requests (JSON):
     {"op": "spawn", "config": {...}} + fds [rpc, stdout, stderr] -> {"pid": n}
@@ -20,8 +25,10 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 MAX_MESSAGE = 1 << 16
 PR_SET_PDEATHSIG = 1
@@ -67,12 +74,20 @@ def scrub_environment() -> None:
         pass
 
 
+# What a fresh interpreter needs to import torch as the check process did (and
+# to see the same GPUs); everything else of the grader's environment stays behind.
+PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "PYTHONPATH",
+                      "VIRTUAL_ENV", "CONDA_PREFIX", "HOME", "TMPDIR", "OMP_NUM_THREADS")
+PASSED_PREFIXES = ("CUDA_", "NVIDIA_", "PYTORCH_", "TORCH", "MKL_", "KMP_", "OPENBLAS_")
+
+
 class ZygoteClient:
     """The check process's end of the zygote."""
 
-    def __init__(self, pid: int, sock: socket.socket):
+    def __init__(self, pid: int, sock: socket.socket, proc: subprocess.Popen | None = None):
         self.pid = pid
         self.sock = sock
+        self.proc = proc
 
     def _ask(self, request: dict, fds=()) -> dict:
         socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
@@ -95,33 +110,73 @@ class ZygoteClient:
                 os.waitpid(self.pid, 0)
             except ChildProcessError:
                 pass
+            if self.proc is not None:
+                self.proc.returncode = self.proc.returncode or 0  # reaped above
+
+
+def _zygote_environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k in PASSED_ENVIRONMENT or k.startswith(PASSED_PREFIXES)}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+# The interpreter's command: no script folder or working directory on sys.path,
+# only the folder our grader package comes from, if the path lacks it.
+_BOOT = ("import sys; here = sys.argv.pop(); del sys.path[0];"
+         " here in sys.path or sys.path.insert(0, here);"
+         " from grader.jail.zygote import main; main(sys.argv[1:])")
 
 
 def start_zygote() -> ZygoteClient:
-    """Fork the zygote. Call it after `import torch` and before any torch op."""
-    if "torch" in sys.modules:
-        import torch
-        if torch.cuda.is_initialized():
-            raise RuntimeError("CUDA was initialised before the jail parent was forked")
+    """Start the zygote: a fresh interpreter that has never seen the course.
+
+    Call it as early as possible (before importing torch here): it imports
+    torch in its own process while this one goes on.
+    """
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            ours.close()
-            _serve(theirs)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    theirs.close()
-    return ZygoteClient(pid, ours)
+    here = str(Path(__file__).resolve().parents[2])
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, str(theirs.fileno()), str(os.getpid()), here],
+            pass_fds=[theirs.fileno()], env=_zygote_environment(), cwd="/",
+            stdin=subprocess.DEVNULL,
+            # Our stdout may be a protocol (a class worker's, --json): never the zygote's.
+            stdout=sys.stderr.fileno() if _is_open(sys.stderr) else subprocess.DEVNULL)
+    finally:
+        theirs.close()
+    return ZygoteClient(proc.pid, ours, proc)
+
+
+def _is_open(stream) -> bool:
+    try:
+        os.fstat(stream.fileno())
+        return True
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def main(argv: list[str]) -> None:
+    """The zygote's life: serve the socket FD until it closes (PARENT_PID: the check process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader to handle
+    code = 0
+    try:
+        fd, parent = int(argv[0]), int(argv[1])
+        die_with_parent()
+        if os.getppid() != parent:   # our parent died before we asked to die with it
+            os._exit(1)
+        _serve(socket.socket(fileno=fd))
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _serve(sock: socket.socket) -> None:
-    die_with_parent()
     import grader.jail.child  # noqa: F401  (warm: a jail then costs a fork, not an import)
     import gc
     # Every jail inherits this heap: frozen, its collector never walks it
