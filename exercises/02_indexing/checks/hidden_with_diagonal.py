@@ -1,6 +1,6 @@
 """Hidden checks for with_diagonal(x, v)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims, StudentError
+from grader.checks import points, hint, target, assert_tensor, claims, claim_fail, StudentError
 
 
 def _expected(x, v):
@@ -48,9 +48,19 @@ def _check(student, x, v):
             raise AssertionError("you added v to the diagonal; the diagonal must be replaced "
                                  "by v (whatever was there before).")
     assert_tensor(got, expected, inputs=inputs)
-    if claims(got).shares_memory_with:
-        raise AssertionError("your result shares memory with the input: return a copy "
-                             "(x.clone()), not x or a view of it.")
+    return got
+
+
+def _check_copies(results):
+    """After every value is verified: whether each result is a copy of x.
+
+    That cannot be seen in the values: the student's process reports it (a
+    claim), so it can cost the check, never earn it.
+    """
+    for got in results:
+        if claims(got).shares_memory_with:
+            claim_fail("your process reports that the result shares memory with the input: "
+                       "return a copy (x.clone()), not x or a view of it.")
 
 
 @points(1)
@@ -59,8 +69,7 @@ def _check(student, x, v):
 def check_with_diagonal_number(student, case):
     """with_diagonal of a random square matrix with a number"""
     x = case.randn("n", "n")
-    _check(student, x, 2.5)
-    _check(student, x, -7)
+    _check_copies([_check(student, x, 2.5), _check(student, x, -7)])
 
 
 @points(1)
@@ -69,9 +78,10 @@ def check_with_diagonal_number(student, case):
 def check_with_diagonal_tensor(student, case):
     """with_diagonal with a 1-D tensor v"""
     x = case.randn("n", "n")
-    _check(student, x, case.randn("n"))
+    got = [_check(student, x, case.randn("n"))]
     x = case.randn("m", "m", dtype=torch.float64)
-    _check(student, x, case.randn("m", dtype=torch.float64))
+    got.append(_check(student, x, case.randn("m", dtype=torch.float64)))
+    _check_copies(got)
 
 
 @points(1)
@@ -79,10 +89,11 @@ def check_with_diagonal_tensor(student, case):
 @hint("A 1x1 matrix has one diagonal element, a 0x0 matrix none; an int matrix stays int.")
 def check_with_diagonal_edges(student, case):
     """with_diagonal of 1x1, 0x0 and int64 matrices"""
-    _check(student, torch.tensor([[3.0]]), 1.0)
-    _check(student, torch.zeros(0, 0), 4.0)
-    _check(student, case.randint(-9, 10, "n", "n"), 0)
-    _check(student, case.randint(-9, 10, "m", "m"), case.randint(100, 200, "m"))
+    got = [_check(student, torch.tensor([[3.0]]), 1.0),
+           _check(student, torch.zeros(0, 0), 4.0),
+           _check(student, case.randint(-9, 10, "n", "n"), 0),
+           _check(student, case.randint(-9, 10, "m", "m"), case.randint(100, 200, "m"))]
+    _check_copies(got)
 
 
 @points(1)
@@ -94,4 +105,4 @@ def check_with_diagonal_inf_nan(student, case):
     x = case.randn("n", "n")
     x[0, 0], x[1, 1] = float("inf"), float("nan")
     x[0, 1], x[n - 1, 0] = float("-inf"), float("inf")
-    _check(student, x, 1.5)
+    _check_copies([_check(student, x, 1.5)])
