@@ -1,23 +1,30 @@
-"""predict_no_grad(model, x): model(x) under torch.no_grad()."""
+"""predict_no_grad(model, x): model(x) under torch.no_grad().
+
+The values are verified: a Linear with weights the check chose, loaded through
+the grader's builder, must give the check's own x @ W.T + b. Whether autograd
+recorded the forward pass (the result's requires_grad, grad mode while the
+model ran) is only the student's process's account of itself: it can cost
+points (claim_fail), after the values passed, and never earns them.
+"""
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims, fail
+from grader.checks import points, hint, target, assert_tensor, claims, claim_fail
 
 
 def _linear(student, case, device, n_in, n_out, dtype=torch.float32):
     W = case.randn(n_out, n_in, dtype=dtype)
     b = case.randn(n_out, dtype=dtype)
-    model = student.evaluate("torch.nn.Linear(i, o, dtype=dtype).to(device)",
-                             i=n_in, o=n_out, dtype=dtype, device=device)
-    model.load_state_dict({"weight": W, "bias": b})
+    model = student.build("model.loaded", student.build("nn.Linear", n_in, n_out, dtype=dtype),
+                          {"weight": W, "bias": b}, device)
     return model, W, b
 
 
 def _no_grad_result(out):
+    """A claim: what the process says about the result's graph."""
     if isinstance(out, torch.Tensor) and claims(out).requires_grad:
-        raise AssertionError(
-            "your result requires grad (grad_fn " + str(claims(out).grad_fn) + "): autograd "
-            "recorded the forward pass. Run it inside `with torch.no_grad():` "
-            "(model.eval() alone does not switch off gradient tracking).")
+        claim_fail(
+            "your process reports that your result requires grad (grad_fn "
+            + str(claims(out).grad_fn) + "): autograd recorded the forward pass. Run it inside "
+            "`with torch.no_grad():` (model.eval() alone does not switch off gradient tracking).")
 
 
 @points(2)
@@ -33,16 +40,6 @@ def check_random_linear(student, case, device):
     _no_grad_result(out)
 
 
-# Calls the student's function with the model's forward wrapped (on the
-# instance, so model(x) and model.forward(x) both go through it) to record
-# whether grad mode was on while the model ran; then unwraps it.
-_PROBE = (
-    "lambda fn, m, x: (lambda flags, orig: ("
-    "m.__setattr__('forward', lambda *a, **k: (flags.append(torch.is_grad_enabled()), orig(*a, **k))[1]), "
-    "fn(m, x), flags, m.__delattr__('forward'))[1:3])([], m.forward)"
-)
-
-
 @points(2)
 @target("predict_no_grad")
 @hint("Put the call model(x) itself inside the `with torch.no_grad():` block; detaching the "
@@ -51,15 +48,15 @@ def check_model_runs_with_grad_off(student, case, device):
     """grad mode is off while the model runs (not just detached afterwards)"""
     model, W, b = _linear(student, case, device, case.size("i"), case.size("j"))
     x = case.randn("n", case.size("i"))
-    out, flags = student.evaluate(_PROBE)(student.predict_no_grad, model, x)
-    if not flags:
-        fail("your function never called the model: return model(x).")
-    if any(flags):
-        fail("the model ran with gradient tracking on: "
-            + ("you detached the result afterwards; " if isinstance(out, torch.Tensor)
-               and not claims(out).requires_grad else "")
-            + "call model(x) inside `with torch.no_grad():`.")
+    out, modes = student.build("autograd.grad_mode_in_forward", student.predict_no_grad, model, x)
     assert_tensor(out, x @ W.T + b, inputs=(x,))
+    # Grad mode during the forward pass cannot be seen in the values: a claim.
+    seen = modes.value if isinstance(modes.value, list) else []
+    if any(seen):
+        detached = isinstance(out, torch.Tensor) and not claims(out).requires_grad
+        claim_fail("your process reports that the model ran with gradient tracking on: "
+                   + ("you detached the result afterwards; " if detached else "")
+                   + "call model(x) inside `with torch.no_grad():`.")
 
 
 @points(1)
@@ -85,6 +82,6 @@ def check_single_sample_and_empty_batch(student, case, device):
     x1 = case.randn(n_in)
     out1 = student.predict_no_grad(model, x1)
     assert_tensor(out1, W @ x1 + b, inputs=(x1,))
-    _no_grad_result(out1)
     x0 = torch.zeros(0, n_in)
     assert_tensor(student.predict_no_grad(model, x0), torch.zeros(0, n_out), inputs=(x0,))
+    _no_grad_result(out1)

@@ -1,16 +1,21 @@
 """second_derivative(f, x): f''(x) elementwise, with torch.autograd.grad twice."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims, fail
+from grader.checks import points, hint, target, assert_tensor, claims, claim_fail, fail, fn
 
-# (source evaluated in the jail, f', f'') -- the derivatives are the check's own
+# (f as data, f', f''): f crosses to the student's process as a grader.fn tree; the
+# derivatives are the check's own
 FUNCTIONS = {
-    "sin": ("torch.sin", lambda t: torch.cos(t), lambda t: -torch.sin(t)),
-    "cube": ("lambda t: t ** 3", lambda t: 3 * t ** 2, lambda t: 6 * t),
-    "exp2": ("lambda t: torch.exp(2 * t)", lambda t: 2 * torch.exp(2 * t), lambda t: 4 * torch.exp(2 * t)),
-    "tanh": ("torch.tanh", lambda t: 1 - torch.tanh(t) ** 2,
+    "sin": (fn.sin(fn.x), lambda t: torch.cos(t), lambda t: -torch.sin(t)),
+    "cube": (fn.x ** 3, lambda t: 3 * t ** 2, lambda t: 6 * t),
+    "exp2": (fn.exp(2 * fn.x), lambda t: 2 * torch.exp(2 * t), lambda t: 4 * torch.exp(2 * t)),
+    "tanh": (fn.tanh(fn.x), lambda t: 1 - torch.tanh(t) ** 2,
              lambda t: -2 * torch.tanh(t) * (1 - torch.tanh(t) ** 2)),
-    "xlogx": ("lambda t: t * torch.log(t)", lambda t: torch.log(t) + 1, lambda t: 1 / t),
+    "xlogx": (fn.x * fn.log(fn.x), lambda t: torch.log(t) + 1, lambda t: 1 / t),
 }
+
+
+def _text(f) -> str:
+    return fn.describe(f.tree)
 
 
 def _close(a, b):
@@ -19,8 +24,8 @@ def _close(a, b):
 
 
 def _check(student, name, x):
-    src, d1, d2 = FUNCTIONS[name]
-    f = student.evaluate(src)
+    f, d1, d2 = FUNCTIONS[name]
+    src = _text(f)
     result = student.second_derivative(f, x)
     xd = x.detach()
     expected, first = d2(xd), d1(xd)
@@ -70,13 +75,11 @@ def check_several_functions_float64(student, case):
 def check_result_does_not_require_grad(student, case):
     """the result does not require grad"""
     result = _check(student, "cube", case.randn("i"))
+    # the values passed; whether the result carries a graph is the process's account
     if claims(result).requires_grad:
-        fail("your result requires grad (grad_fn " + str(claims(result).grad_fn) + "): pass "
-            "create_graph=True only to the first torch.autograd.grad call, or detach the result.")
-
-
-# Calls the student's function and reports what happened to the caller's x.
-_PROBE = "lambda fn, f, x: (fn(f, x), x.requires_grad, x.grad)"
+        claim_fail("your process reports that your result requires grad (grad_fn "
+                   + str(claims(result).grad_fn) + "): pass create_graph=True only to the "
+                   "first torch.autograd.grad call, or detach the result.")
 
 
 @points(1)
@@ -85,21 +88,25 @@ _PROBE = "lambda fn, f, x: (fn(f, x), x.requires_grad, x.grad)"
       "backward() would change the caller's tensor.")
 def check_caller_x_left_alone(student, case):
     """x keeps its requires_grad flag and gets no .grad"""
-    probe = student.evaluate(_PROBE)
+    # The grader's builder calls second_derivative(f, x) in your process and reports, for x,
+    # what x.grad holds afterwards (a value) and its requires_grad flag (a claim).
+    f = FUNCTIONS["sin"][0]
     x = case.randn("i")
-    result, rg, grad = probe(student.second_derivative, student.evaluate("torch.sin"), x)
-    if rg:
-        fail("x did not require grad before your function and does now: use "
-                        "xg = x.detach().requires_grad_(True) instead of x.requires_grad_().")
-    if grad is not None:
-        fail("your function left a gradient in x.grad: use torch.autograd.grad.")
+    result, grads, flags = student.build("autograd.call", student.second_derivative, f, x)
     assert_tensor(result, -torch.sin(x), inputs=(x,))
+    if grads[1] is not None:
+        fail("your function left a gradient in x.grad: use torch.autograd.grad.")
     xr = case.randn("j").requires_grad_(True)
-    result, rg, grad = probe(student.second_derivative, student.evaluate("torch.sin"), xr)
-    if grad is not None:
+    result_r, grads_r, flags_r = student.build("autograd.call", student.second_derivative, f, xr)
+    assert_tensor(result_r, -torch.sin(xr.detach()), inputs=(xr,))
+    if grads_r[1] is not None:
         fail("your function left a gradient in the caller's x.grad: work on "
-                              "xg = x.detach().requires_grad_(True) and use torch.autograd.grad.")
-    assert_tensor(result, -torch.sin(xr.detach()), inputs=(xr,))
+             "xg = x.detach().requires_grad_(True) and use torch.autograd.grad.")
+    said = flags.value[1] if isinstance(flags.value, list) and len(flags.value) > 1 else None
+    if isinstance(said, list) and said and said[0]:
+        claim_fail("your process reports that x did not require grad before your function and "
+                   "does now: use xg = x.detach().requires_grad_(True) instead of "
+                   "x.requires_grad_().")
 
 
 @points(1)

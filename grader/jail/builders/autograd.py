@@ -96,12 +96,6 @@ def in_turn(*fns):
     return InTurn(fns)
 
 
-@builder("autograd.calls")
-def calls(f):
-    """How many times an autograd.in_turn function was called, as this process reports it."""
-    return Claimed(int(f.calls) if isinstance(f, InTurn) else None)
-
-
 @builder("autograd.grad_mode_in_forward")
 def grad_mode_in_forward(fn, model, *args, **kwargs):
     """Call fn(model, *args); report whether grad mode was on at each run of model.forward.
