@@ -1,37 +1,19 @@
 """Hidden checks for pick_device() and zeros_like_device(x, n)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, fail
-
-# Pretend, inside the student's process, that a GPU is (or is not) available, the way
-# torch reports it; the originals are saved once and put back after each check.
-_PRETEND = (
-    "(None if hasattr(torch.cuda, '_drills_saved') else setattr(torch.cuda, '_drills_saved', "
-    "(torch.cuda.is_available, torch.cuda.device_count, "
-    " getattr(getattr(torch, 'accelerator', None), 'is_available', None), "
-    " getattr(getattr(torch, 'accelerator', None), 'current_accelerator', None))), "
-    " setattr(torch.cuda, 'is_available', (lambda v: (lambda: v))(avail)), "
-    " setattr(torch.cuda, 'device_count', (lambda v: (lambda: int(v)))(avail)), "
-    " hasattr(torch, 'accelerator') and setattr(torch.accelerator, 'is_available', "
-    "   (lambda v: (lambda *a, **k: v))(avail)), "
-    " hasattr(torch, 'accelerator') and setattr(torch.accelerator, 'current_accelerator', "
-    "   (lambda v: (lambda *a, **k: torch.device('cuda') if v else None))(avail)))")
-_RESTORE = (
-    "hasattr(torch.cuda, '_drills_saved') and ("
-    " setattr(torch.cuda, 'is_available', torch.cuda._drills_saved[0]), "
-    " setattr(torch.cuda, 'device_count', torch.cuda._drills_saved[1]), "
-    " torch.cuda._drills_saved[2] and setattr(torch.accelerator, 'is_available', "
-    "   torch.cuda._drills_saved[2]), "
-    " torch.cuda._drills_saved[3] and setattr(torch.accelerator, 'current_accelerator', "
-    "   torch.cuda._drills_saved[3]), "
-    " delattr(torch.cuda, '_drills_saved'))")
+from grader.checks import points, hint, target, assert_tensor, claim_fail
 
 
 def _pick_with(student, available):
-    student.evaluate(_PRETEND, avail=available)
+    """pick_device() while torch, in the student's process, says a GPU is (not) there.
+
+    The grader's own builder patches torch.cuda.is_available (and its friends);
+    what pick_device returns is data, judged here.
+    """
+    student.build("devices.pretend_cuda", available)
     try:
         return student.pick_device()
     finally:
-        student.evaluate(_RESTORE)
+        student.build("devices.restore_cuda")
 
 
 def _judge(got, available):
@@ -113,15 +95,22 @@ def check_zeros_like_device_shapes(student, case):
 def check_zeros_like_device_other_device(student, case):
     """zeros_like_device puts the zeros on x's device (a non-CPU device)"""
     n = case.size("n")
-    # 'meta' is a real torch device without data: it stands in for a GPU on any machine.
-    device, dtype, shape = student.evaluate(
-        "(lambda r: (str(r.device), str(r.dtype), tuple(r.shape)))"
-        "(f(torch.ones(2, 3, dtype=torch.float64, device='meta'), n))",
-        f=student.zeros_like_device, n=n)
-    if not device.startswith("meta"):
-        raise AssertionError(
+    x = torch.ones(2, 3, dtype=torch.float64)
+    _check_zeros(student, x, n)   # the values, verified
+    # Where a tensor lives is the student's process's account (a claim): it can
+    # cost this check, never earn it. 'meta' is a real torch device without
+    # data: it stands in for a GPU on any machine.
+    report = student.build("devices.placed", student.zeros_like_device, "meta", x, n).value
+    if not isinstance(report, dict) or "device" not in report:
+        claim_fail(f"for an x on another device (here 'meta', a device without data that stands "
+                   f"in for a GPU) zeros_like_device did not return a tensor: your process "
+                   f"reports {report!r}.")
+    device, dtype, shape = report.get("device"), report.get("dtype"), report.get("shape")
+    if not str(device).startswith("meta"):
+        claim_fail(
             f"for an x on another device (here 'meta', a device without data that stands in for "
-            f"a GPU) your zeros were on {device}: new tensors go on the CPU unless you say "
-            f"otherwise. Pass device=x.device.")
-    if not (dtype == "torch.float64" and shape == (n,)):
-        fail(f"expected {n} float64 zeros, got shape {shape} and dtype {dtype}")
+            f"a GPU) your process reports your zeros were on {device}: new tensors go on the CPU "
+            f"unless you say otherwise. Pass device=x.device.")
+    if not (dtype == "torch.float64" and shape == [n]):
+        claim_fail(f"for an x on the 'meta' device, expected {n} float64 zeros; your process "
+                   f"reports shape {tuple(shape or ())} and dtype {dtype}")

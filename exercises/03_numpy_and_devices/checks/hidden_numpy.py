@@ -1,7 +1,7 @@
 """Hidden checks for np_view(a) and np_copy(a)."""
 import numpy as np
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims
+from grader.checks import points, hint, target, assert_tensor, claims, claim_fail
 
 
 def _expected(a):
@@ -22,11 +22,17 @@ def _check_view(student, a):
         if msg:
             raise AssertionError(msg + " torch.from_numpy(a) keeps it and shares memory.")
     assert_tensor(got, _expected(a))
-    if a.size and not claims(got).shares_memory_with:
-        raise AssertionError(
-            f"np_view of a {a.dtype} array of shape {a.shape}: your tensor is a copy, it does not "
-            f"share memory with the array. torch.tensor(a) always copies; torch.from_numpy(a) "
-            f"shares.")
+    return a, got
+
+
+def _check_views_share(pairs):
+    """After every value is verified: each view shares the array's memory (a claim)."""
+    for a, got in pairs:
+        if a.size and not claims(got).shares_memory_with:
+            claim_fail(
+                f"np_view of a {a.dtype} array of shape {a.shape}: your process reports that "
+                f"your tensor is a copy, that it does not share memory with the array. "
+                f"torch.tensor(a) always copies; torch.from_numpy(a) shares.")
 
 
 def _check_copy(student, a):
@@ -36,11 +42,17 @@ def _check_copy(student, a):
         if msg:
             raise AssertionError(msg + " torch.tensor(a) keeps it and copies.")
     assert_tensor(got, _expected(a))
-    if claims(got).shares_memory_with:
-        raise AssertionError(
-            f"np_copy of a {a.dtype} array of shape {a.shape}: your tensor shares memory with the "
-            f"array, so changing one changes the other. torch.from_numpy(a) and "
-            f"torch.as_tensor(a) share; torch.tensor(a) copies.")
+    return a, got
+
+
+def _check_copies(pairs):
+    """After every value is verified: no copy shares the array's memory (a claim)."""
+    for a, got in pairs:
+        if claims(got).shares_memory_with:
+            claim_fail(
+                f"np_copy of a {a.dtype} array of shape {a.shape}: your process reports that "
+                f"your tensor shares memory with the array, so changing one changes the other. "
+                f"torch.from_numpy(a) and torch.as_tensor(a) share; torch.tensor(a) copies.")
 
 
 def _arrays(case):
@@ -57,8 +69,7 @@ def _arrays(case):
 @hint("torch.from_numpy(a): same memory, same dtype.")
 def check_np_view_dtypes(student, case):
     """np_view of float64, float32, int64 and int32 arrays shares memory and keeps the dtype"""
-    for a in _arrays(case):
-        _check_view(student, a)
+    _check_views_share([_check_view(student, a) for a in _arrays(case)])
 
 
 @points(1)
@@ -66,10 +77,11 @@ def check_np_view_dtypes(student, case):
 @hint("from_numpy works for any shape and dtype, a 0-d array included.")
 def check_np_view_shapes(student, case):
     """np_view of a 0-d array, a bool array, a 3-D array and an empty array"""
-    _check_view(student, np.array(2.5))
-    _check_view(student, case.np_rng.random(case.size("n")) > 0.5)
-    _check_view(student, case.np_rng.standard_normal((2, case.size("m"), case.size("n"))))
-    _check_view(student, np.zeros((0, case.size("m")), dtype=np.float32))
+    _check_views_share([
+        _check_view(student, np.array(2.5)),
+        _check_view(student, case.np_rng.random(case.size("n")) > 0.5),
+        _check_view(student, case.np_rng.standard_normal((2, case.size("m"), case.size("n")))),
+        _check_view(student, np.zeros((0, case.size("m")), dtype=np.float32))])
 
 
 @points(1)
@@ -77,8 +89,7 @@ def check_np_view_shapes(student, case):
 @hint("torch.tensor(a) copies and keeps the dtype; torch.Tensor(a) would make float32.")
 def check_np_copy_dtypes(student, case):
     """np_copy of float64, float32, int64 and int32 arrays copies and keeps the dtype"""
-    for a in _arrays(case):
-        _check_copy(student, a)
+    _check_copies([_check_copy(student, a) for a in _arrays(case)])
 
 
 @points(1)
@@ -86,7 +97,9 @@ def check_np_copy_dtypes(student, case):
 @hint("A copy of any shape and dtype: a 0-d array gives a 0-d tensor.")
 def check_np_copy_shapes(student, case):
     """np_copy of a 0-d array, a bool array, a uint8 array and an empty array"""
-    _check_copy(student, np.array(-1.25))
-    _check_copy(student, case.np_rng.random(case.size("m")) > 0.5)
-    _check_copy(student, case.np_rng.integers(0, 255, size=(case.size("n"), 3)).astype(np.uint8))
-    _check_copy(student, np.zeros((case.size("n"), 0)))
+    _check_copies([
+        _check_copy(student, np.array(-1.25)),
+        _check_copy(student, case.np_rng.random(case.size("m")) > 0.5),
+        _check_copy(student, case.np_rng.integers(0, 255, size=(case.size("n"), 3))
+                    .astype(np.uint8)),
+        _check_copy(student, np.zeros((case.size("n"), 0)))])

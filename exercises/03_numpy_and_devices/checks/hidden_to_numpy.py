@@ -3,21 +3,6 @@ import numpy as np
 import torch
 from grader.checks import points, hint, target, StudentError
 
-# A tensor that behaves like one on a GPU, built inside the student's process: .numpy() and
-# np.asarray() refuse it (as they refuse a CUDA tensor), .cpu() and .to(...) give a plain tensor,
-# everything else keeps it "on the GPU". numpy(force=True) is allowed, as on a real GPU.
-_SIMULATED_GPU = """type('SimulatedCudaTensor', (torch.Tensor,), {'__torch_function__': classmethod(
- lambda cls, func, types, args=(), kwargs=None:
-  (_ for _ in ()).throw(TypeError("can't convert cuda:0 device type tensor to numpy. Use "
-                                  "Tensor.cpu() to copy the tensor to host memory first."))
-  if (func in (torch.Tensor.numpy, torch.Tensor.__array__) and not (kwargs or {}).get('force'))
-  else torch._C._disabled_torch_function_impl(
-      torch.Tensor.as_subclass, (),
-      (torch._C._disabled_torch_function_impl(func, types, args, kwargs or {}), torch.Tensor), {})
-  if func in (torch.Tensor.cpu, torch.Tensor.to)
-  else torch.Tensor.__torch_function__.__func__(cls, func, types, args, kwargs or {}))})"""
-
-
 def _compare(got, x, call):
     want = x.detach().numpy()
     if isinstance(got, torch.Tensor):
@@ -83,9 +68,10 @@ def check_to_numpy_gpu_tensor(student, case):
     """to_numpy of a tensor on a GPU (simulated when there is none)"""
     x = case.randn("n", "m")
     try:
-        got = student.evaluate(
-            f"f(x.detach().as_subclass({_SIMULATED_GPU}).requires_grad_(True))",
-            f=student.to_numpy, x=x)
+        # A tensor that behaves like one on a GPU (grader/jail/builders/devices.py):
+        # .numpy() refuses it, .cpu() gives a plain tensor. The array that comes
+        # back is data, compared here.
+        got = student.build("devices.on_gpu", student.to_numpy, x, requires_grad=True)
     except StudentError as e:
         text = str(e)
         if "cuda" in text and "numpy" in text:

@@ -1,7 +1,7 @@
 """Visible examples for exercise 03."""
 import numpy as np
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims, fail
+from grader.checks import points, hint, target, assert_tensor, claims, claim_fail, fail
 
 
 @points(1)
@@ -12,9 +12,9 @@ def check_np_view_example(student):
     a = np.array([1.0, 2.0, 3.0])
     got = student.np_view(a)
     assert_tensor(got, torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
-    if not claims(got).shares_memory_with:
-        fail("your tensor does not share memory with the array: it is a copy. "
-             "Use torch.from_numpy(a).")
+    if not claims(got).shares_memory_with:   # the student's process's account: a claim
+        claim_fail("your process reports that your tensor does not share memory with the array:"
+                   " it is a copy. Use torch.from_numpy(a).")
 
 
 @points(1)
@@ -25,8 +25,9 @@ def check_np_copy_example(student):
     a = np.array([1.0, 2.0, 3.0])
     got = student.np_copy(a)
     assert_tensor(got, torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
-    if claims(got).shares_memory_with:
-        fail("your tensor shares memory with the array: it must be a copy. Use torch.tensor(a).")
+    if claims(got).shares_memory_with:   # the student's process's account: a claim
+        claim_fail("your process reports that your tensor shares memory with the array: it must"
+                   " be a copy. Use torch.tensor(a).")
 
 
 @points(1)
@@ -46,18 +47,27 @@ def check_to_numpy_example(student):
 @points(1)
 @target("pick_device")
 @hint("torch.device('cuda' if torch.cuda.is_available() else 'cpu')")
-def check_pick_device_here(student):
-    """pick_device() returns the right torch.device for this machine"""
-    available = student.evaluate("torch.cuda.is_available()")
+def check_pick_device_here(student, device):
+    """pick_device() returns the device of this grading: cpu, or cuda with --device cuda"""
+    # The grader knows whether this grading has a GPU (--device cuda); asking the
+    # student's process would be taking its word for it. Without one, torch is
+    # told to say so (grader/jail/builders/devices.py), on any machine.
+    available = device == "cuda"
+    if not available:
+        student.build("devices.pretend_cuda", False)
+    try:
+        got = student.pick_device()
+    finally:
+        if not available:
+            student.build("devices.restore_cuda")
     want = "cuda" if available else "cpu"
-    got = student.pick_device()
     if isinstance(got, str):
         fail(f"pick_device() returned the string {got!r}; return a torch.device: "
              f"torch.device({want!r}).")
     if not isinstance(got, torch.device):
         fail(f"pick_device() should return a torch.device, got {type(got).__name__}")
     if got.type != want:
-        fail(f"pick_device() returned {got}, but on this machine torch.cuda.is_available() is "
+        fail(f"pick_device() returned {got}, but in this grading torch.cuda.is_available() is "
              f"{available}: expected {want}")
 
 
