@@ -1,25 +1,135 @@
-"""Rules on the student's source, checked with `ast` in the check process.
+"""Rules on the student's source, decided with `ast` in the check process.
 
-A rule names functions (or classes) and what their bodies may not contain.
-The same forbidden or allowed calls are also checked at run time from the
-jail's trace of torch calls (see plugin.py), which catches a call hidden
-behind getattr or an alias.
+A rule names functions (or classes) and what their code may not contain: loops,
+more than one expression, names, calls (or every call but an allowed few),
+attributes (or every attribute but an allowed few). It is decided on the
+source, never on what the student's process says, and conservatively: a way
+to reach code the rule cannot see is itself a break.
+
+What a rule reads, for one ruled function (its *reach*):
+
+- every definition of the name: `def`, `class`, a module-level
+  `f = lambda ...` or `f = other_function`, anything else bound to the name,
+  decorators and default arguments included; nested functions and lambdas are
+  part of the body;
+- every function, class and module-level binding of the file that the reach
+  names, transitively (an alias `s = torch.sigmoid` at module level, a
+  helper with a loop, `from torch import cdist as c`). Another function under
+  the same rule is not followed: it is checked on its own, and its break is
+  reported there, once;
+- code the file hands to library code, which a ruled function may then run
+  without naming it: values stored into objects the file did not create
+  (`torch.Tensor.__mul__ = ...`, `builtins.max = ...`), classes built on a
+  library class (a TorchFunctionMode), functions passed to a library call or
+  decorated by one at module level. These are read for calls (forbidden or
+  not allowed) and for the dynamic ways below, not for loops or names.
+
+Dynamic ways around a rule are breaks wherever the reach holds them: getattr
+with a computed name, getattr on a module, getattr as a value, `eval`,
+`exec`, `compile`, `__import__`, `importlib`, `globals()`, `vars()`,
+`locals()`, `setattr`, `__dict__`, `__getattribute__`, `__globals__`,
+`__code__`, `__subclasses__` and their kind, `sys.modules` with a computed
+name, frames (`sys._getframe`, `f_locals`, `inspect`), `gc`, `pickle`,
+`operator.attrgetter` / `methodcaller`, `pydoc.locate`, `ctypes.pythonapi`.
+Some are breaks anywhere in a file with rules, since they can replace a
+function after its source was read: `exec`/`eval`/`compile`,
+`globals()`/`vars()`/`setattr`/`delattr`, `__dict__`/`__globals__`, storing
+`__code__`, `__defaults__` or `__class__`, storing an attribute named like a
+ruled function, `global` of a ruled name, a module-level `__getattr__`, and
+the file importing itself.
+
+Not decided here (see docs/security.md): code that rewrites the process's
+memory at import time (ctypes, or gc used outside every reach) can still
+swap a function object after the source was read; the run-time trace of torch
+calls in the jail (plugin.py) may see what it then calls, but that trace is a
+claim, and it only ever adds evidence of a break.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
+from collections import defaultdict
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
          ast.GeneratorExp)
 LOOP_WORDS = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
               ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
               ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__"}
 
+# Why each dynamic way is not allowed: "<what> <why>, so it is not allowed here".
+RUNS_CODE = "runs code the grader cannot read"
+REACHES_ANY = "can reach any function"
+REACHES_MODULE = "can reach any module"
+REACHES_OBJECT = "can reach any object in memory"
+REPLACES = "can reach or replace any function"
+
+# Builtins that reach code by a name, a string or a namespace.
+DYNAMIC_BUILTINS = {
+    "eval": RUNS_CODE, "exec": RUNS_CODE, "compile": RUNS_CODE,
+    "__import__": REACHES_MODULE,
+    "globals": REPLACES, "vars": REPLACES, "locals": REPLACES,
+    "setattr": REPLACES, "delattr": REPLACES, "__builtins__": REPLACES,
+}
+# ... and the ones that are breaks anywhere in a file with rules.
+NAMESPACE_BUILTINS = {"eval", "exec", "compile", "globals", "vars", "setattr", "delattr",
+                      "__builtins__"}
+
+DYNAMIC_ATTRIBUTES = {
+    "__dict__": "can reach any attribute", "__getattribute__": REACHES_ANY,
+    "__getattr__": REACHES_ANY, "__setattr__": REPLACES, "__delattr__": REPLACES,
+    "__globals__": REPLACES, "__builtins__": REPLACES, "__code__": RUNS_CODE,
+    "__closure__": REACHES_OBJECT, "__defaults__": REPLACES, "__kwdefaults__": REPLACES,
+    "__subclasses__": REACHES_ANY, "__mro__": REACHES_ANY, "__bases__": REACHES_ANY,
+    "__base__": REACHES_ANY, "__self__": REACHES_ANY, "__func__": REACHES_ANY,
+    "__wrapped__": REACHES_ANY, "__reduce__": REACHES_ANY, "__reduce_ex__": REACHES_ANY,
+    "__import__": REACHES_MODULE, "__loader__": REACHES_MODULE, "__spec__": REACHES_MODULE,
+    "f_globals": REPLACES, "f_locals": REACHES_OBJECT, "f_builtins": REPLACES,
+    "f_back": REACHES_OBJECT, "tb_frame": REACHES_OBJECT, "gi_frame": REACHES_OBJECT,
+    "cr_frame": REACHES_OBJECT, "ag_frame": REACHES_OBJECT,
+    "_getframe": REACHES_OBJECT, "_current_frames": REACHES_OBJECT,
+    "meta_path": REACHES_MODULE, "path_hooks": REACHES_MODULE,
+    "attrgetter": REACHES_ANY, "methodcaller": REACHES_ANY,
+    "import_module": REACHES_MODULE, "locate": REACHES_ANY, "resolve_name": REACHES_ANY,
+    "get_type_hints": RUNS_CODE, "get_field": REACHES_ANY, "CompilationUnit": RUNS_CODE,
+    "pythonapi": REACHES_OBJECT, "py_object": REACHES_OBJECT, "PyDLL": REACHES_OBJECT,
+    "pydll": REACHES_OBJECT,
+}
+# Attributes that are breaks anywhere in a file with rules: read ...
+NAMESPACE_ATTRIBUTES = {"__dict__", "__globals__", "__builtins__", "f_globals", "f_builtins",
+                        "f_locals"}
+# ... or stored (these replace what a function is, after its source was read).
+NAMESPACE_STORES = {"__code__", "__defaults__", "__kwdefaults__", "__class__", "__dict__",
+                    "__globals__", "__closure__", "__call__", "__getattr__",
+                    "__getattribute__"}
+
+# Modules whose point is to reach objects by name or by memory, or to run
+# code from data: importing one in a ruled function's reach is a break.
+DYNAMIC_MODULES = {
+    "importlib": REACHES_MODULE, "imp": REACHES_MODULE, "zipimport": REACHES_MODULE,
+    "pkgutil": REACHES_MODULE, "runpy": RUNS_CODE, "builtins": REPLACES,
+    "__builtin__": REPLACES, "gc": REACHES_OBJECT, "inspect": REACHES_OBJECT,
+    "pydoc": REACHES_ANY, "pickle": RUNS_CODE, "_pickle": RUNS_CODE, "cPickle": RUNS_CODE,
+    "marshal": RUNS_CODE, "copyreg": RUNS_CODE, "shelve": RUNS_CODE, "dill": RUNS_CODE,
+    "cloudpickle": RUNS_CODE, "joblib": RUNS_CODE, "code": RUNS_CODE, "codeop": RUNS_CODE,
+}
+# Fully named things that unpickle (so call any function by name) or walk the process.
+DYNAMIC_DOTTED = {"torch.load": RUNS_CODE, "numpy.load": RUNS_CODE,
+                  "torch.serialization.load": RUNS_CODE, "numpy.lib.npyio.load": RUNS_CODE,
+                  "sys.settrace": REACHES_OBJECT, "sys.setprofile": REACHES_OBJECT,
+                  "threading.settrace": REACHES_OBJECT, "threading.setprofile": REACHES_OBJECT}
+SELF_MODULES = {"submission", "__main__"}
+
+
+# ------------------------------------------------------------------ names
 
 def dotted_name(node: ast.AST) -> str | None:
-    """`torch.nn.functional.relu` for an Attribute chain, `f` for a Name."""
+    """`torch.nn.functional.relu` for an Attribute chain, `f` for a Name; else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -30,8 +140,20 @@ def dotted_name(node: ast.AST) -> str | None:
     return None
 
 
-def import_aliases(tree: ast.Module) -> dict[str, str]:
-    """Local name -> full dotted name, from the module's imports."""
+def describe(node: ast.AST, limit: int = 60) -> str:
+    """How to name a callee in a message: `x.sum`, `(x > 0).long`, `torch.where(...).T`."""
+    name = dotted_name(node)
+    if name is not None:
+        return name
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 (a message must never fail)
+        text = "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def import_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> full dotted name, from every import in the file."""
     aliases = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -39,7 +161,8 @@ def import_aliases(tree: ast.Module) -> dict[str, str]:
                 aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.module:
             for a in node.names:
-                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                if a.name != "*":
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
     return aliases
 
 
@@ -55,15 +178,16 @@ def call_matches(called: str, rule: str) -> bool:
     return called == rule or called.rsplit(".", 1)[-1] == rule.rsplit(".", 1)[-1]
 
 
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
 def _line(source_lines: list[str], node: ast.AST) -> str:
     n = getattr(node, "lineno", 0)
     text = source_lines[n - 1].strip() if 0 < n <= len(source_lines) else ""
+    if len(text) > 120:
+        text = text[:117] + "..."
     return f"line {n}: {text}"
-
-
-def definitions(tree: ast.Module) -> dict[str, ast.AST]:
-    return {n.name: n for n in tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
 def _raises_not_implemented(stmt: ast.AST) -> bool:
@@ -73,89 +197,704 @@ def _raises_not_implemented(stmt: ast.AST) -> bool:
     return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
-def check_rule(rule, node: ast.AST, aliases: dict, lines: list[str], helpers: set[str]) -> str | None:
-    """The first way `node` breaks `rule`, as a message quoting the line; else None."""
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None),
-                                                             ast.Constant):
-        body = body[1:]  # the docstring
-    if len(body) == 1 and _raises_not_implemented(body[0]):
-        return None  # not attempted yet: the checks will say so
-    if rule.single_expression and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if len(body) != 1 or not isinstance(body[0], ast.Return):
-            where = body[1] if len(body) > 1 else (body[0] if body else node)
-            return f"the body must be a single `return <expression>` ({_line(lines, where)})"
-    for child in ast.walk(node):
-        if rule.no_loops and isinstance(child, LOOPS):
-            return f"{LOOP_WORDS[type(child)]} is not allowed here ({_line(lines, child)})"
-        if isinstance(child, ast.Name) and child.id in rule.forbidden_names:
-            return f"using `{child.id}` is not allowed here ({_line(lines, child)})"
-        if isinstance(child, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in child.names] + ([child.module] if getattr(child, "module", None) else [])
-            for name in names:
-                if name.split(".")[0] in rule.forbidden_names:
-                    return f"importing `{name}` is not allowed here ({_line(lines, child)})"
-        if isinstance(child, ast.Call):
-            raw = dotted_name(child.func)
-            if raw is None:
+def _body_without_docstring(node) -> list:
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return body
+
+
+def _not_attempted(node) -> bool:
+    """A function whose body only raises NotImplementedError: the checks will say so."""
+    if not isinstance(node, FUNCTIONS):
+        return False
+    body = _body_without_docstring(node)
+    return len(body) == 1 and _raises_not_implemented(body[0])
+
+
+# ------------------------------------------------------------------ scopes
+
+def _outer_parts(node) -> list:
+    """The parts of a def, lambda or class evaluated in the scope around it."""
+    parts = []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        a = node.args
+        parts += list(a.defaults) + [d for d in a.kw_defaults if d is not None]
+        if not isinstance(node, ast.Lambda):
+            parts += list(node.decorator_list)
+            parts += [x.annotation for x in [*a.posonlyargs, *a.args, *a.kwonlyargs,
+                                             a.vararg, a.kwarg] if x is not None and x.annotation]
+            if node.returns is not None:
+                parts.append(node.returns)
+    elif isinstance(node, ast.ClassDef):
+        parts += list(node.decorator_list) + list(node.bases) + [k.value for k in node.keywords]
+    return parts
+
+
+def _inner_parts(node) -> list:
+    if isinstance(node, ast.Lambda):
+        return [node.body]
+    if isinstance(node, SCOPES):
+        return list(node.body)
+    return list(ast.iter_child_nodes(node))
+
+
+def _locals_of(scope) -> frozenset:
+    """The names local to a function, lambda, class body or comprehension."""
+    names: set[str] = set()
+    if isinstance(scope, COMPREHENSIONS):
+        for gen in scope.generators:
+            names |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+        return frozenset(names)
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        a = scope.args
+        names |= {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+                  if x is not None}
+    declared: set[str] = set()
+    stack = _inner_parts(scope)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            declared |= set(n.names)
+            continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(n.name)
+            stack += _outer_parts(n)
+            continue
+        elif isinstance(n, ast.Lambda):
+            stack += _outer_parts(n)
+            continue
+        elif isinstance(n, COMPREHENSIONS):
+            stack.append(n.generators[0].iter)
+            names |= {w.target.id for w in ast.walk(n) if isinstance(w, ast.NamedExpr)}
+            continue
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            names |= {a.asname or a.name.split(".")[0] for a in n.names if a.name != "*"}
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            names.add(n.name)
+        elif isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+            names.add(n.name)
+        elif isinstance(n, ast.MatchMapping) and n.rest:
+            names.add(n.rest)
+        stack += list(ast.iter_child_nodes(n))
+    return frozenset(names - declared)
+
+
+def _walk(root, env: tuple = ()):
+    """Every node under `root`, each with the local names around it.
+
+    `env` is a tuple of (names, is_class_body): a function nested in a class
+    does not see the class body's names, as in Python.
+    """
+    stack = [(root, env)]
+    while stack:
+        node, env = stack.pop()
+        yield node, env
+        if isinstance(node, SCOPES) or isinstance(node, COMPREHENSIONS):
+            if isinstance(node, COMPREHENSIONS):
+                inner = env + ((_locals_of(node), False),)
+                stack += [(c, inner) for c in ast.iter_child_nodes(node)]
                 continue
-            called = canonical(raw, aliases)
-            for bad in rule.forbidden_calls:
-                if call_matches(called, bad):
-                    return f"calling `{raw}` is not allowed here ({_line(lines, child)})"
-            if rule.allowed_calls is not None:
-                ok = raw in helpers or any(called == a or raw == a or raw == a.rsplit(".", 1)[-1]
-                                           for a in rule.allowed_calls)
-                if not ok:
-                    return (f"calling `{raw}` is not allowed here; allowed:"
-                            f" {', '.join(rule.allowed_calls)} ({_line(lines, child)})")
+            stack += [(p, env) for p in _outer_parts(node)]
+            is_class = isinstance(node, ast.ClassDef)
+            around = env if is_class else tuple(e for e in env if not e[1])
+            inner = around + ((_locals_of(node), is_class),)
+            stack += [(c, inner) for c in _inner_parts(node)]
+        else:
+            stack += [(c, env) for c in ast.iter_child_nodes(node)]
+
+
+def _is_local(name: str, env: tuple) -> bool:
+    return any(name in names for names, _ in env)
+
+
+# ------------------------------------------------------------------ the file
+
+def _stored_names(stmt) -> set[str]:
+    """Names a module-level statement binds, not counting the statements inside it."""
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        parts = [stmt.target, stmt.iter]
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        parts = [i for item in stmt.items for i in (item.context_expr, item.optional_vars) if i]
+    elif isinstance(stmt, (ast.If, ast.While)):
+        parts = [stmt.test]
+    elif isinstance(stmt, ast.Match):
+        parts = [stmt.subject] + [c.pattern for c in stmt.cases]
+    elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        return {h.name for h in stmt.handlers if h.name}
+    else:
+        parts = [stmt]
+    names = set()
+    for part in parts:
+        for node, env in _walk(part):
+            if env:
+                if isinstance(node, ast.NamedExpr) and all(not c for _, c in env):
+                    names.add(node.target.id)  # a walrus in a comprehension binds here
+                continue
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                names.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                names.add(node.rest)
+    return names
+
+
+@dataclasses.dataclass
+class _File:
+    tree: ast.Module
+    lines: list[str]
+    aliases: dict[str, str]
+    bindings: dict[str, list]      # module-level name -> the statements that bind it
+    stars: list                    # `from x import *` statements
+    module_names: set[str]         # names bound by an import (module or a thing in one)
+    own: set[str]                  # names of the file's own functions and classes
+
+    @classmethod
+    def read(cls, tree: ast.Module, source: str) -> "_File":
+        bindings: dict[str, list] = defaultdict(list)
+        stars, module_names = [], set()
+
+        def visit(stmts):
+            for s in stmts:
+                if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    bindings[s.name].append(s)
+                    continue
+                if isinstance(s, (ast.Import, ast.ImportFrom)):
+                    for a in s.names:
+                        if a.name == "*":
+                            stars.append(s)
+                        else:
+                            name = a.asname or a.name.split(".")[0]
+                            bindings[name].append(s)
+                            module_names.add(name)
+                    continue
+                for name in _stored_names(s):
+                    bindings[name].append(s)
+                for field in ("body", "orelse", "finalbody"):
+                    visit(getattr(s, field, None) or [])
+                for handler in getattr(s, "handlers", None) or []:
+                    visit(handler.body)
+                for case in getattr(s, "cases", None) or []:
+                    visit(case.body)
+
+        visit(tree.body)
+        # A function that declares `global x` and assigns it binds the module's x.
+        for node in ast.walk(tree):
+            if isinstance(node, FUNCTIONS):
+                for stmt in ast.walk(node):
+                    if isinstance(stmt, ast.Global):
+                        for name in stmt.names:
+                            if node not in bindings[name]:
+                                bindings[name].append(node)
+        own = {name for name, nodes in bindings.items()
+               if any(isinstance(n, SCOPES) or (isinstance(n, ast.Assign)
+                                                and isinstance(n.value, ast.Lambda))
+                      for n in nodes)}
+        return cls(tree, source.splitlines(), import_aliases(tree), dict(bindings), stars,
+                   module_names, own)
+
+    def line(self, node) -> str:
+        return _line(self.lines, node)
+
+    def definitions(self, name: str, seen=None) -> list:
+        """The statements that define `name`, through `name = other_function` aliases."""
+        seen = seen if seen is not None else {name}
+        found = []
+        for node in self.bindings.get(name, []):
+            found.append(node)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and \
+                    node.value.id in self.own and node.value.id not in seen:
+                seen.add(node.value.id)
+                found += self.definitions(node.value.id, seen)
+        return found
+
+    def resolves_to_module(self, node) -> str | None:
+        """The imported name an expression starts from (`torch` in torch.nn.functional)."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        if isinstance(node, ast.Name) and node.id in self.module_names:
+            return self.aliases.get(node.id, node.id)
+        return None
+
+
+def definitions(tree: ast.Module) -> dict[str, ast.AST]:
+    """Top-level function and class definitions by name (the last one wins)."""
+    return {n.name: n for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+# ------------------------------------------------------------------ one rule on one node
+
+@dataclasses.dataclass
+class _Finding:
+    node: ast.AST
+    message: str
+
+    @property
+    def key(self):
+        return (getattr(self.node, "lineno", 0), getattr(self.node, "col_offset", 0))
+
+
+def _module_of_import(node) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return []
+
+
+def _dynamic_module(name: str) -> str | None:
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        why = DYNAMIC_MODULES.get(".".join(parts[:i]))
+        if why:
+            return why
     return None
 
 
-def _called_helpers(node: ast.AST, defs: dict[str, ast.AST]) -> list[str]:
-    """Names of the file's own top-level functions that `node` calls."""
-    found = []
-    for child in ast.walk(node):
-        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and \
-                isinstance(defs.get(child.func.id), (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                child.func.id not in found:
-            found.append(child.func.id)
-    return found
+class _Checker:
+    """The findings of one rule on the code of one reach."""
+
+    def __init__(self, rule, file: _File, *, implicit: bool = False, helper_name: str = ""):
+        self.rule = rule
+        self.file = file
+        self.implicit = implicit          # code library calls may run: calls and dynamic ways only
+        self.helper_name = helper_name    # a starter helper the rule allows (`arange`): its own call
+        self.findings: list[_Finding] = []
+        self.globals: list[tuple[str, ast.Name, bool]] = []   # (name, node, called)
+        self.restricts_calls = bool(rule.forbidden_calls) or rule.allowed_calls is not None
+
+    def add(self, node, message):
+        self.findings.append(_Finding(node, f"{message} ({self.file.line(node)})"))
+
+    def first(self) -> _Finding | None:
+        return min(self.findings, key=lambda f: f.key) if self.findings else None
+
+    # -- what may be called
+    def _forbidden(self, raw: str, called: str) -> bool:
+        return any(call_matches(called, bad) for bad in self.rule.forbidden_calls)
+
+    def _allowed(self, func, raw: str, called: str, env) -> bool:
+        allowed = self.rule.allowed_calls
+        if isinstance(func, ast.Name):
+            if not _is_local(func.id, env) and func.id in self.file.own:
+                return True
+            return any(called == a or raw == a or raw == _last(a) for a in allowed)
+        if self.helper_name and isinstance(func, ast.Attribute) and func.attr == self.helper_name:
+            return True  # torch.arange inside the starter's own arange()
+        for a in allowed:
+            if called == a or raw == a:
+                return True
+            if a.startswith(("Tensor.", "torch.Tensor.", ".")) and \
+                    isinstance(func, ast.Attribute) and func.attr == _last(a):
+                return True
+        return False
+
+    def check(self, root, env: tuple = ()) -> None:
+        rule, file = self.rule, self.file
+        call_funcs = set()
+        nodes = list(_walk(root, env))
+        for node, _ in nodes:
+            if isinstance(node, ast.Call):
+                call_funcs.add(id(node.func))
+        parents = {}
+        for node, _ in nodes:
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+        for node, env in nodes:
+            if not self.implicit:
+                if rule.no_loops and isinstance(node, LOOPS):
+                    self.add(node, f"{LOOP_WORDS[type(node)]} is not allowed here")
+                if isinstance(node, ast.Name) and node.id in rule.forbidden_names:
+                    self.add(node, f"using `{node.id}` is not allowed here")
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = [a.name for a in node.names] + _module_of_import(node)[:1]
+                    for name in names:
+                        if name and name.split(".")[0] in rule.forbidden_names:
+                            self.add(node, f"importing `{name}` is not allowed here")
+                            break
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                    not _is_local(node.id, env):
+                self.globals.append((node.id, node, id(node) in call_funcs))
+                self._dynamic_name(node, id(node) in call_funcs, parents)
+            elif isinstance(node, ast.Attribute):
+                self._attribute(node, env, id(node) in call_funcs, parents)
+            elif isinstance(node, ast.Call):
+                self._call(node, env)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)
+            elif isinstance(node, ast.MatchClass):
+                for attr in node.kwd_attrs:  # `case C(cdist=c)` reads C.cdist
+                    self._attribute_name(node, attr, f"`{attr}` in a match pattern")
+
+    # -- the pieces
+    def _dynamic_name(self, node: ast.Name, called: bool, parents) -> None:
+        name = node.id
+        if name in self.file.bindings or name not in BUILTIN_NAMES:
+            return  # the file's own name (followed), or not a builtin at all
+        if name == "getattr":
+            if not called:
+                self.add(node, f"`getattr` used as a value {REACHES_ANY}, so it is not allowed here")
+            return  # a call: decided in _call
+        if name == "locals" and not called:
+            return
+        why = DYNAMIC_BUILTINS.get(name)
+        if why:
+            what = f"`{name}()`" if called else f"`{name}`"
+            self.add(node, f"{what} {why}, so it is not allowed here")
+
+    def _attribute_name(self, node, attr: str, what: str) -> None:
+        rule = self.rule
+        why = DYNAMIC_ATTRIBUTES.get(attr)
+        if why:
+            self.add(node, f"{what} {why}, so it is not allowed here")
+            return
+        for bad in rule.forbidden_calls:
+            if attr == _last(bad):
+                self.add(node, f"using {what} is not allowed here")
+                return
+
+    def _attribute(self, node: ast.Attribute, env, called: bool, parents) -> None:
+        file, rule = self.file, self.rule
+        raw = describe(node)
+        full = canonical(dotted_name(node) or raw, file.aliases)
+        if full == "sys.modules":
+            parent = parents.get(id(node))
+            name = None
+            if isinstance(parent, ast.Subscript) and parent.value is node and \
+                    isinstance(parent.slice, ast.Constant) and isinstance(parent.slice.value, str):
+                name = parent.slice.value
+            elif isinstance(parent, ast.Attribute) and parent.attr == "get":
+                call = parents.get(id(parent))
+                if isinstance(call, ast.Call) and call.func is parent and call.args and \
+                        isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+                    name = call.args[0].value
+            if isinstance(parent, ast.Compare) and node in parent.comparators and \
+                    all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
+                return  # `name in sys.modules`: a yes or no, no module
+            if name is None:
+                self.add(node, f"`sys.modules` {REACHES_MODULE}, so it is not allowed here")
+            else:
+                self._module_named(node, name, f"`sys.modules[{name!r}]`", names_rule=True)
+            return
+        if full in DYNAMIC_DOTTED:
+            self.add(node, f"`{full}` {DYNAMIC_DOTTED[full]}, so it is not allowed here")
+            return
+        why = DYNAMIC_ATTRIBUTES.get(node.attr)
+        if why:
+            self.add(node, f"`{raw}` {why}, so it is not allowed here")
+            return
+        if called:
+            return  # the call is decided in _call
+        for bad in rule.forbidden_calls:
+            if node.attr == _last(bad):
+                self.add(node, f"using `{raw}` is not allowed here")
+                return
+        allowed = getattr(rule, "allowed_attributes", None)
+        if allowed is not None and not self.implicit and node.attr not in allowed:
+            listed = ", ".join(f".{a}" for a in allowed) or "none"
+            self.add(node, f"using `.{node.attr}` (in `{raw}`) is not allowed here;"
+                           f" allowed attributes: {listed}")
+
+    def _call(self, node: ast.Call, env) -> None:
+        rule, file = self.rule, self.file
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "getattr" and not _is_local(func.id, env) \
+                and func.id not in file.bindings:
+            self._getattr(node)
+            return
+        if isinstance(func, ast.Name) and _is_local(func.id, env):
+            if rule.allowed_calls is not None and not self.implicit:
+                self.add(node, f"calling `{func.id}` is not allowed here; allowed:"
+                               f" {', '.join(rule.allowed_calls)}")
+            return
+        raw = describe(func)
+        called = canonical(dotted_name(func) or raw, file.aliases)
+        if isinstance(func, ast.Name) and func.id in file.own and func.id not in file.aliases:
+            return  # the file's own function: followed and checked where it is defined
+        if self._forbidden(raw, called) and not (
+                self.helper_name and isinstance(func, ast.Attribute) and func.attr == self.helper_name):
+            alias = f" ({called})" if isinstance(func, ast.Name) and called != raw else ""
+            self.add(node, f"calling `{raw}`{alias} is not allowed here")
+            return
+        if rule.allowed_calls is not None and not self._allowed(func, raw, called, env):
+            self.add(node, f"calling `{raw}` is not allowed here; allowed:"
+                           f" {', '.join(rule.allowed_calls)}")
+
+    def _getattr(self, node: ast.Call) -> None:
+        if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant)
+                                      and isinstance(node.args[1].value, str)):
+            self.add(node, f"getattr with a computed name {REACHES_ANY}, so it is not allowed here")
+            return
+        module = self.file.resolves_to_module(node.args[0])
+        if module and self.restricts_calls:
+            self.add(node, f"getattr on the module `{module}` can reach any of its functions,"
+                           " so it is not allowed here")
+            return
+        attr = node.args[1].value
+        self._attribute_name(node, attr, f"getattr(..., {attr!r})")
+        allowed = getattr(self.rule, "allowed_attributes", None)
+        if allowed is not None and not self.implicit and attr not in allowed:
+            listed = ", ".join(f".{a}" for a in allowed) or "none"
+            self.add(node, f"using `.{attr}` (through getattr) is not allowed here;"
+                           f" allowed attributes: {listed}")
+
+    def _module_named(self, node, name: str, what: str, names_rule: bool = False) -> None:
+        why = _dynamic_module(name)
+        if name.split(".")[0] in SELF_MODULES:
+            why = REPLACES
+        if why:
+            self.add(node, f"{what} {why}, so it is not allowed here")
+        elif names_rule and name.split(".")[0] in self.rule.forbidden_names and not self.implicit:
+            self.add(node, f"using {what} is not allowed here")
+
+    def _import(self, node) -> None:
+        for module in _module_of_import(node):
+            if module:
+                self._module_named(node, module, f"importing `{module}`")
+        if isinstance(node, ast.Import):
+            return
+        for a in node.names:
+            if a.name == "*":
+                continue
+            full = f"{node.module}.{a.name}" if node.module else a.name
+            why = DYNAMIC_ATTRIBUTES.get(a.name) or DYNAMIC_BUILTINS.get(a.name) or \
+                _dynamic_module(full) or DYNAMIC_DOTTED.get(canonical(full, {})) or \
+                (REACHES_MODULE if full == "sys.modules" else None)
+            if why:
+                self.add(node, f"importing `{full}` {why}, so it is not allowed here")
+            elif any(call_matches(full, bad) for bad in self.rule.forbidden_calls):
+                self.add(node, f"importing `{full}` is not allowed here")
 
 
-def check_source(tree: ast.Module, source: str, rules) -> dict[str, str]:
+# ------------------------------------------------------------------ reaches
+
+@dataclasses.dataclass
+class _Step:
+    name: str
+    node: ast.AST
+    called: bool
+
+    def words(self, file: _File) -> str:
+        line = getattr(self.node, "lineno", 0)
+        return (f"calls {self.name}() (line {line})" if self.called
+                else f"uses `{self.name}` (line {line})")
+
+
+class Breaks(dict):
     """Function name -> the message of the first rule its definition breaks.
 
-    A rule also holds inside the file's own helper functions that a ruled
-    function calls (a loop moved into a helper is still a loop), except the
-    one-expression rule, which is about the ruled function's own body.
+    `reaches[name]`: the other ruled functions that function's code uses; their
+    own breaks are reported at them, once (plugin.py does not repeat them from
+    the run-time trace of a caller).
     """
-    lines = source.splitlines()
-    aliases = import_aliases(tree)
-    defs = definitions(tree)
-    own_functions = {n for n, d in defs.items() if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    broken: dict[str, str] = {}
-    for rule in rules:
-        callable_here = set(rule.functions) | own_functions
-        helper_rule = dataclasses.replace(rule, single_expression=False)
-        for name in rule.functions:
-            node = defs.get(name)
-            if node is None or name in broken:
+
+    def __init__(self):
+        super().__init__()
+        self.reaches: dict[str, set[str]] = {}
+
+
+INTERCEPTING_METHODS = {"__torch_function__", "__torch_dispatch__", "__array_function__",
+                        "__array_ufunc__"}
+
+
+def _intercepts(node: ast.ClassDef) -> bool:
+    """A class whose methods torch or NumPy call for other code: a mode, an override."""
+    if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and
+           s.name in INTERCEPTING_METHODS for s in node.body):
+        return True
+    if any(isinstance(t, ast.Name) and t.id in INTERCEPTING_METHODS
+           for s in node.body if isinstance(s, ast.Assign) for t in s.targets):
+        return True
+    return any((dotted_name(b) or "").endswith("Mode") for b in node.bases)
+
+
+def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
+    """Code library calls may run without a ruled function naming it, with how it got there."""
+    roots = []
+    for node, env in _walk(file.tree):
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            for t in ast.walk(target):
+                if isinstance(t, (ast.Attribute, ast.Subscript)) and isinstance(t.ctx, ast.Store):
+                    base = t.value
+                    while isinstance(base, (ast.Attribute, ast.Subscript)):
+                        base = base.value
+                    if not (isinstance(base, ast.Name) and _is_local(base.id, env)):
+                        roots.append((value, f"line {node.lineno} stores a value into"
+                                             f" `{describe(t)}`, which library code may run"
+                                             " inside this function"))
+                        break
+        if isinstance(node, ast.ClassDef) and _intercepts(node):
+            roots.append((node, f"the class {node.name} (line {node.lineno}) can take over"
+                                " torch or NumPy calls, so its methods may run inside this"
+                                " function"))
+    # Own functions handed to library code at import: callbacks, registrations, decorators.
+    for stmt in file.tree.body:
+        for node, env in _walk(stmt):
+            if env:
+                continue  # code at module level only: what runs at import
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if any(not (isinstance(d, ast.Name) and d.id in file.own)
+                       for d in node.decorator_list):
+                    roots.append((node, f"{node.name}() (line {node.lineno}) is decorated by"
+                                        " library code, which may run it inside this function"))
+            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
+                                                   and node.func.id in file.own):
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    if isinstance(arg, ast.Name) and arg.id in file.own:
+                        for d in file.bindings.get(arg.id, []):
+                            roots.append((d, f"line {node.lineno} hands {arg.id}() to library"
+                                             " code, which may run it inside this function"))
+                    elif isinstance(arg, ast.Lambda):
+                        roots.append((arg, f"line {node.lineno} hands a lambda to library code,"
+                                           " which may run it inside this function"))
+    return roots
+
+
+def _reach(rule, file: _File, name: str, *, roots, implicit: bool, ruled: set[str],
+           all_ruled: set[str], reached: set[str]) -> str | None:
+    """The first break of `rule` in the code reachable from `roots`, as a message."""
+    queue: list[tuple[ast.AST, tuple]] = [(r, ()) for r in roots]
+    seen = {id(r) for r in roots}
+    allowed_helpers = set(rule.allowed_calls or ())
+    best: tuple | None = None
+    while queue:
+        node, path = queue.pop(0)
+        if _not_attempted(node):
+            continue
+        helper = ""
+        if path and path[-1].name in allowed_helpers and isinstance(node, FUNCTIONS):
+            helper = path[-1].name  # a starter helper the rule names (arange, where)
+        checker = _Checker(rule, file, implicit=implicit, helper_name=helper)
+        checker.check(node)
+        found = checker.first()
+        if found:
+            prefix = "it " + ", which ".join(s.words(file) for s in path) + ", where " if path else ""
+            key = (len(path), found.key)
+            if best is None or key < best[0]:
+                best = (key, prefix + found.message)
+            if not path:
+                break  # a break in the function's own code comes first
+            continue
+        for ref, ref_node, called in checker.globals:
+            if ref == name or ref not in file.bindings and not file.stars:
                 continue
-            message = check_rule(rule, node, aliases, lines, callable_here)
-            seen, queue = {name}, [(name, h) for h in _called_helpers(node, defs)]
-            while not message and queue:
-                caller, helper = queue.pop(0)
-                if helper in seen or helper in rule.functions or helper in (rule.allowed_calls or ()):
-                    continue  # checked on its own, or sanctioned by the rule (a starter helper)
-                seen.add(helper)
-                inner = check_rule(helper_rule, defs[helper], aliases, lines, callable_here)
-                if inner:
-                    message = f"it calls {helper}(), where {inner}"
-                queue += [(helper, h) for h in _called_helpers(defs[helper], defs)]
+            if ref in all_ruled:
+                reached.add(ref)
+            if ref in ruled:
+                continue  # checked on its own; its break is reported there
+            targets = file.bindings.get(ref) or file.stars
+            for target in targets:
+                if id(target) not in seen:
+                    seen.add(id(target))
+                    queue.append((target, path + (_Step(ref, target, called),)))
+    return best[1] if best else None
+
+
+def _file_wide(file: _File, ruled: set[str]) -> str | None:
+    """The first way anywhere in the file to replace a function after its source was read."""
+    findings = []
+
+    def add(node, text):
+        findings.append(_Finding(node, f"{text}, so it is not allowed anywhere in a file with"
+                                       f" rules ({file.line(node)})"))
+
+    for node, env in _walk(file.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
+                not _is_local(node.id, env) and node.id not in file.bindings:
+            if node.id in NAMESPACE_BUILTINS or (node.id == "locals" and not env):
+                add(node, f"`{node.id}` {DYNAMIC_BUILTINS[node.id]}")
+        elif isinstance(node, ast.Attribute):
+            if node.attr in NAMESPACE_ATTRIBUTES:
+                add(node, f"`{describe(node)}` {REPLACES}")
+            elif isinstance(node.ctx, (ast.Store, ast.Del)):
+                if node.attr in NAMESPACE_STORES:
+                    add(node, f"changing `{describe(node)}` {REPLACES}")
+                elif node.attr in ruled:
+                    add(node, f"changing `{describe(node)}` can replace {node.attr}()")
+        elif isinstance(node, ast.Global):
+            for name in node.names:
+                if name in ruled:
+                    add(node, f"`global {name}` can replace {name}()")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for module in _module_of_import(node) + [a.name for a in node.names
+                                                     if isinstance(node, ast.Import)]:
+                if module and module.split(".")[0] in SELF_MODULES:
+                    add(node, f"importing `{module}` (this file itself) {REPLACES}")
+    for node in file.bindings.get("__getattr__", []):
+        add(node, "a module-level `__getattr__` can answer for any function")
+    return min(findings, key=lambda f: f.key).message if findings else None
+
+
+def check_source(tree: ast.Module, source: str, rules) -> Breaks:
+    """Function name -> the message of the first rule its definition breaks.
+
+    A rule holds in everything the ruled function's code reaches (see the
+    module's docstring); a break is reported once, at the ruled function whose
+    code holds it: another function under the same rule that it calls is not
+    read again for it. The one-expression rule is about the ruled function's
+    own body.
+    """
+    breaks = Breaks()
+    rules = list(rules)
+    if not rules:
+        return breaks
+    file = _File.read(tree, source)
+    all_ruled = {n for r in rules for n in r.functions}
+    everywhere = _file_wide(file, all_ruled)
+    implicit = None
+    implicit_found: dict[tuple[int, int], str | None] = {}
+    for rule in rules:
+        ruled = set(rule.functions)
+        for name in rule.functions:
+            if name in breaks:
+                continue
+            if everywhere:
+                breaks[name] = everywhere
+                continue
+            defs = file.definitions(name)
+            if not defs:
+                continue  # not defined: the checks will say so
+            reached: set[str] = set()
+            message = _single_expression(file, defs) if rule.single_expression else None
+            if not message:
+                message = _reach(rule, file, name, roots=defs, implicit=False,
+                                 ruled=ruled - {name}, all_ruled=all_ruled, reached=reached)
+            if not message and (rule.forbidden_calls or rule.allowed_calls is not None):
+                if implicit is None:
+                    implicit = _implicit_roots(file)
+                for root, how in implicit:
+                    key = (id(rule), id(root))
+                    if key not in implicit_found:
+                        implicit_found[key] = _reach(rule, file, "", roots=[root], implicit=True,
+                                                     ruled=set(), all_ruled=set(), reached=set())
+                    if implicit_found[key]:
+                        message = f"{how}; there {implicit_found[key]}"
+                        break
+            breaks.reaches[name] = reached
             if message:
-                broken[name] = message
-    return broken
+                breaks[name] = message
+    return breaks
+
+
+def _single_expression(file: _File, defs) -> str | None:
+    for node in defs:
+        if not isinstance(node, FUNCTIONS) or _not_attempted(node):
+            continue
+        body = _body_without_docstring(node)
+        if len(body) != 1 or not isinstance(body[0], ast.Return):
+            where = body[1] if len(body) > 1 else (body[0] if body else node)
+            return f"the body must be a single `return <expression>` ({file.line(where)})"
+    return None
 
 
 def check_runtime_calls(rule, torch_calls: list[str]) -> str | None:

@@ -42,6 +42,7 @@ class Constraint:
     forbidden_calls: list[str] = field(default_factory=list)
     forbidden_names: list[str] = field(default_factory=list)
     allowed_calls: list[str] | None = None
+    allowed_attributes: list[str] | None = None   # None: any attribute; else only these (.shape)
 
 
 @dataclass

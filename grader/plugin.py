@@ -73,7 +73,12 @@ class _CallWatch:
     def after_call(self, function: str, info: CallInfo) -> None:
         if not function:
             return
-        for rule in self.plugin.rules_for(function):
+        # A ruled function whose code calls another one that already breaks its
+        # rules: the trace holds the callee's calls too, and that break is
+        # reported once, at the callee (constraints.check_source).
+        callees = getattr(self.plugin.broken, "reaches", {}).get(function, ())
+        traced = not any(name in self.plugin.broken for name in callees)
+        for rule in self.plugin.rules_for(function) if traced else ():
             broken = rules.check_runtime_calls(rule, info.torch_calls)
             if broken:
                 # The trace is the jail's account: evidence of a break, a claim.
