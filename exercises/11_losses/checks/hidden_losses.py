@@ -9,7 +9,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.checks import StudentError, assert_number, assert_tensor, hint, claims, points, target
+from grader.checks import (StudentError, assert_number, assert_tensor, claim_fail, claims, fail, hint,
+                           points, target)
 
 
 # ----------------------------------------------------------------- helpers
@@ -56,10 +57,33 @@ def _name_variant(result, expected, variants, fn):
                 f"{fn}() gave {value:.6g}, expected {expected:.6g}: {message}")
 
 
-def _student_grad(student, fn, inp, other):
-    """d fn(inp, other) / d inp, computed in the student's process with the student's function."""
-    grad = student.evaluate("lambda f, a, b: torch.autograd.grad(f(a, b), a)[0]")
-    return grad(getattr(student, fn), inp, other)
+def _student_grad(student, fn, inp, other, what):
+    """d fn(inp, other) / d inp, by a backward pass through the student's own graph.
+
+    The grader's builder (autograd.call) calls the student's function in the
+    student's process and runs loss.backward() there; the gradient that lands
+    in inp.grad comes back as data, compared here with the check's own: a
+    gradient that matches was computed by autograd. None means that nothing
+    reached inp.
+    """
+    _, grads, _ = student.build("autograd.call", getattr(student, fn), inp, other,
+                                backward=torch.ones((), dtype=inp.dtype))
+    grad = grads[0]
+    if grad is None:
+        fail(f"no gradient reached {what} through your {fn}(): after loss.backward(), "
+             f"{what}.grad is still empty, so the loss is not part of the autograd graph. "
+             "Did you call .item()/.detach(), use torch.no_grad(), or rebuild the result "
+             "with torch.tensor(...)?")
+    return grad
+
+
+def _claims_graph(result, what):
+    """After the values and the gradient are verified: what the process says of the loss."""
+    info = claims(result)
+    if not info.requires_grad or info.grad_fn is None:
+        claim_fail(f"your process reports that the loss does not require grad (or has no "
+                   f"grad_fn) although {what} does: loss.backward() would fail. Keep every step "
+                   "a tensor operation.")
 
 
 # ----------------------------------------------------------------- mse
@@ -122,19 +146,14 @@ def check_mse_gradient_flows(student, case):
     tgt = case.randn("i", "j")
     result = student.mse(pred, tgt)
     _require_0d_loss(result, "mse")
-    info = claims(result)
-    if not info.requires_grad or info.grad_fn is None:
-        raise AssertionError(
-            "the loss does not require grad although pred does: loss.backward() would fail. "
-            "Did you call .item()/.detach(), use torch.no_grad(), or rebuild the result "
-            "with torch.tensor(...)?")
     expected, variants = _mse_variants(pred.detach(), tgt)
     _name_variant(result, expected, variants, "mse")
     assert_tensor(result.detach(), torch.tensor(expected, dtype=pred.dtype), inputs=(pred, tgt))
-    g = _student_grad(student, "mse", pred, tgt)
+    g = _student_grad(student, "mse", pred, tgt, "pred")
     want = 2 * (pred.detach() - tgt) / pred.numel()
     assert_tensor(g, want, name="gradient of your mse with respect to pred", device=None,
                   inputs=(pred.detach(), tgt))
+    _claims_graph(result, "pred")
 
 
 # ----------------------------------------------------------------- cross_entropy
@@ -282,17 +301,11 @@ def check_cross_entropy_gradient_flows(student, case):
     labels = _labels(case, *logits.shape)
     result = student.cross_entropy(logits, labels)
     _require_0d_loss(result, "cross_entropy")
-    info = claims(result)
-    if not info.requires_grad or info.grad_fn is None:
-        raise AssertionError(
-            "the loss does not require grad although the logits do: loss.backward() would fail. "
-            "Did you call .item()/.detach(), use torch.no_grad(), or rebuild the result "
-            "with torch.tensor(...)?")
     expected, variants = _ce_variants(logits.detach(), labels)
     _name_variant(result, expected, variants, "cross_entropy")
     assert_tensor(result.detach(), torch.tensor(expected, dtype=logits.dtype), inputs=(logits, labels))
     # The gradient is (softmax(logits) - one_hot(labels)) / N: a detached term shows here.
-    g = _student_grad(student, "cross_entropy", logits, labels)
+    g = _student_grad(student, "cross_entropy", logits, labels, "logits")
     z = logits.detach().double()
     p = (z - z.max(dim=1, keepdim=True).values).exp()
     p = p / p.sum(dim=1, keepdim=True)
@@ -306,6 +319,7 @@ def check_cross_entropy_gradient_flows(student, case):
             "is fine: it cancels)")
     assert_tensor(g, want, rtol=1e-4, atol=1e-6, name="gradient of your cross_entropy with respect to the logits",
                   device=None, inputs=())
+    _claims_graph(result, "the logits")
 
 
 # ----------------------------------------------------------------- accuracy
