@@ -1,20 +1,12 @@
 """count_parameters(model): elements of the parameters with requires_grad, as an int."""
 import torch
-from torch import nn
-from grader.checks import points, hint, target, assert_number, fail
-
-# Model sources: built in the jail for the student, and built here too (our own
-# trusted copy) to work out the right count and the counts of common mistakes.
-_NESTED = ("nn.Sequential(nn.Linear(a, b), nn.ReLU(), "
-           "nn.Sequential(nn.Linear(b, c), nn.Tanh(), nn.Linear(c, d)))")
-_FROZEN_FIRST = ("(lambda m: (m[0].requires_grad_(False), m)[1])"
-                 "(nn.Sequential(nn.Linear(a, b), nn.ReLU(), nn.Linear(b, c)))")
-_BATCHNORM = "nn.Sequential(nn.Linear(a, b), nn.BatchNorm1d(b), nn.ReLU(), nn.Linear(b, c))"
+from grader.checks import points, hint, target, assert_number, describe, fail
+from support_mlp import built_twice
 
 
-def _check(student, src, **sizes):
-    model = student.evaluate(src, **sizes)
-    local = eval(src, {"nn": nn, "torch": torch, **sizes})
+def _check(student, spec, freeze_first=False):
+    """count_parameters of a model the check built in the jail, against the check's own count."""
+    model, local = built_twice(student, spec, freeze_first)
     params = list(local.parameters())
     trainable = [p for p in params if p.requires_grad]
     expected = sum(p.numel() for p in trainable)
@@ -53,7 +45,9 @@ def _check(student, src, **sizes):
 @hint("model.parameters() yields every parameter, including those of nested modules, once.")
 def check_nested_sequential(student, case):
     """a Sequential with a nested Sequential"""
-    _check(student, _NESTED, **{k: case.size(k) for k in "abcd"})
+    a, b, c, d = (case.size(k) for k in "abcd")
+    _check(student, ["Sequential", ["Linear", a, b], ["ReLU"],
+                     ["Sequential", ["Linear", b, c], ["Tanh"], ["Linear", c, d]]])
 
 
 @points(2)
@@ -61,7 +55,9 @@ def check_nested_sequential(student, case):
 @hint("Only parameters with p.requires_grad == True are trainable.")
 def check_frozen_layer_excluded(student, case):
     """the first layer is frozen (requires_grad False): its parameters do not count"""
-    _check(student, _FROZEN_FIRST, **{k: case.size(k) for k in "abc"})
+    a, b, c = (case.size(k) for k in "abc")
+    _check(student, ["Sequential", ["Linear", a, b], ["ReLU"], ["Linear", b, c]],
+           freeze_first=True)
 
 
 @points(1)
@@ -70,7 +66,9 @@ def check_frozen_layer_excluded(student, case):
       "dict but are not parameters.")
 def check_buffers_not_counted(student, case):
     """BatchNorm's running statistics are buffers, not parameters"""
-    _check(student, _BATCHNORM, **{k: case.size(k) for k in "abc"})
+    a, b, c = (case.size(k) for k in "abc")
+    _check(student, ["Sequential", ["Linear", a, b], ["BatchNorm1d", b], ["ReLU"],
+                     ["Linear", b, c]])
 
 
 @points(1)
@@ -78,8 +76,8 @@ def check_buffers_not_counted(student, case):
 @hint("sum(p.numel() for p in ...) is a Python int; do not wrap it in a tensor.")
 def check_returns_int(student):
     """returns a Python int; a module with no parameters gives 0"""
-    result = student.count_parameters(student.evaluate("nn.Linear(3, 2)"))
+    result = student.count_parameters(student.build("nn.Linear", 3, 2))
     if type(result) is not int:
-        fail(f"count_parameters must return a Python int, got {type(result).__name__}"
+        fail(f"count_parameters must return a Python int, got {describe(result)}"
              + (": use p.numel() and Python's sum()" if isinstance(result, torch.Tensor) else ""))
-    _check(student, "nn.ReLU()")
+    _check(student, ["ReLU"])

@@ -1,62 +1,18 @@
 """make_sequential(sizes): Linear layers joined by ReLU, none after the last."""
-import torch
-from grader.checks import points, hint, target, assert_tensor, assert_equal
-
-_LAYERS = ("lambda s: [(type(l).__name__, getattr(l, 'in_features', None), "
-           "getattr(l, 'out_features', None)) for l in s]")
-
-
-def _expected_layers(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        if i:
-            layers.append(("ReLU", None, None))
-        layers.append(("Linear", sizes[i], sizes[i + 1]))
-    return layers
-
-
-def _check_type(student, seq):
-    name = getattr(seq, "type_name", type(seq).__name__)
-    if isinstance(seq, list):
-        raise AssertionError("make_sequential returned a Python list: wrap it, "
-                             "nn.Sequential(*layers).")
-    if name != "Sequential":
-        hint = " (a ModuleList has no forward: use nn.Sequential(*layers))" if name == "ModuleList" else ""
-        raise AssertionError(f"make_sequential returned a {name}, expected an nn.Sequential{hint}.")
-
-
-def _check_layers(student, sizes):
-    seq = student.make_sequential(sizes)
-    _check_type(student, seq)
-    layers = student.evaluate(_LAYERS)(seq)
-    expected = _expected_layers(sizes)
-    if layers != expected:
-        if layers == expected + [("ReLU", None, None)]:
-            raise AssertionError(f"for sizes {sizes} there is a ReLU after the last Linear: the "
-                                 "network must end with a Linear layer (its outputs are logits).")
-        if layers == [("ReLU", None, None)] + expected:
-            raise AssertionError(f"for sizes {sizes} your Sequential starts with a ReLU: ReLUs go "
-                                 "only between Linear layers.")
-        if len(layers) < len(expected) and layers == expected[:len(layers)]:
-            raise AssertionError(f"for sizes {sizes} your Sequential stops early: it needs "
-                                 f"{len(sizes) - 1} Linear layers (one per consecutive pair of "
-                                 "sizes); check the range of your loop.")
-        if any(t == "Linear" and (i, o) == (b, a) for (t, i, o), (_, a, b) in zip(layers, expected)):
-            raise AssertionError(f"for sizes {sizes} a Linear layer has in and out features "
-                                 "swapped: nn.Linear(in_features, out_features).")
-    assert_equal(layers, expected, what=f"layers for sizes {sizes}")
-    return seq
+from grader.checks import points, hint, target, assert_tensor, claim_fail
+from support_mlp import (explain_sequential, expect_layers, load_weights, reference_sequential,
+                         reported, run, sequential_state)
 
 
 @points(3)
 @target("make_sequential")
 @hint("for i in range(len(sizes) - 1): add nn.Linear(sizes[i], sizes[i + 1]), with an "
       "nn.ReLU() before every Linear except the first.")
-def check_random_sizes(student, case):
+def check_random_sizes(student, case, device):
     """random sizes lists of length 3, 4 and 5"""
     for n in (3, 4, 5):
         sizes = [case.rng.randint(2, 12) for _ in range(n)]
-        _check_layers(student, sizes)
+        expect_layers(student, case, sizes, device)
 
 
 @points(2)
@@ -66,47 +22,45 @@ def check_random_sizes(student, case):
 def check_forward_values(student, case, device):
     """forward with known weights matches Linear/ReLU/Linear/ReLU/Linear"""
     sizes = [case.size("a"), case.size("b"), case.size("c"), case.size("d")]
-    seq = _check_layers(student, sizes)
-    state = {}
-    for k in range(len(sizes) - 1):
-        state[f"{2 * k}.weight"] = case.randn(sizes[k + 1], sizes[k])
-        state[f"{2 * k}.bias"] = case.randn(sizes[k + 1])
-    seq = seq.to(device)
-    seq.load_state_dict(state)
+    seq = expect_layers(student, case, sizes, device)
+    # New weights into the same Sequential: it computes with what was loaded.
+    state = sequential_state(case, sizes)
+    seq = load_weights(student, seq, state, device, f"make_sequential({sizes})", explain_sequential(sizes))
     x = case.randn("n", sizes[0])
-    h = x
-    for k in range(len(sizes) - 1):
-        h = h @ state[f"{2 * k}.weight"].T + state[f"{2 * k}.bias"]
-        if k < len(sizes) - 2:
-            h = torch.relu(h)
-    assert_tensor(seq(x), h, inputs=(x,))
+    assert_tensor(run(seq, x, f"make_sequential({sizes})"), reference_sequential(x, state, sizes),
+                  inputs=(x,))
 
 
 @points(1)
 @target("make_sequential")
 @hint("With two sizes there is one Linear and no ReLU at all.")
-def check_two_sizes(student, case):
+def check_two_sizes(student, case, device):
     """make_sequential([a, b]) is a single Linear"""
-    _check_layers(student, [case.size("a"), case.size("b")])
-    _check_layers(student, [7, 2])
+    expect_layers(student, case, [case.size("a"), case.size("b")], device)
+    expect_layers(student, case, [7, 2], device)
 
 
 @points(1)
 @target("make_sequential")
 @hint("Return nn.Sequential(*layers): the star unpacks the list into separate arguments.")
-def check_returns_sequential(student):
+def check_returns_sequential(student, case, device):
     """the result is an nn.Sequential"""
-    _check_type(student, student.make_sequential([3, 5, 2]))
+    seq = expect_layers(student, case, [3, 5, 2], device)
+    kind = reported(student, seq).get("type")
+    if kind != "Sequential":
+        claim_fail(f"your process reports that make_sequential returned a {kind}, expected an"
+                   " nn.Sequential.")
 
 
 @points(1)
 @target("make_sequential")
 @hint("Every Linear(i, o) has i * o weights and o biases.")
-def check_parameter_count(student, case):
+def check_parameter_count(student, case, device):
     """the parameter count matches the sizes (e.g. [4, 16, 8, 3] has 243)"""
     sizes = [case.size("a"), case.size("b"), case.size("c")]
-    seq = student.make_sequential(sizes)
-    _check_type(student, seq)
-    count = student.evaluate("lambda s: sum(p.numel() for p in s.parameters())")(seq)
+    seq = expect_layers(student, case, sizes, device)
     expected = sum(i * o + o for i, o in zip(sizes, sizes[1:]))
-    assert_equal(count, expected, what=f"number of parameters for sizes {sizes}")
+    count = reported(student, seq).get("parameters")
+    if count != expected:
+        claim_fail(f"your process reports {count} parameters for sizes {sizes}, expected"
+                   f" {expected}.")

@@ -1,19 +1,12 @@
 """NeuralNetwork: Flatten, then Linear(6, 8) -> ReLU -> Linear(8, 5) in linear_relu_stack."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, assert_equal, fail, StudentError
+from grader.checks import points, hint, target, assert_tensor, claim_fail
+from support_mlp import (close, expect_module, load_weights, reported, reported_keys,
+                         reported_layers, run)
 
 KEYS = ["linear_relu_stack.0.bias", "linear_relu_stack.0.weight",
         "linear_relu_stack.2.bias", "linear_relu_stack.2.weight"]
-
-_DESCRIBE = (
-    "lambda m: (isinstance(m, nn.Module), "
-    "sorted(m.state_dict().keys()), "
-    "type(getattr(m, 'linear_relu_stack', None)).__name__, "
-    "[(type(l).__name__, getattr(l, 'in_features', None), getattr(l, 'out_features', None)) "
-    " for l in getattr(m, 'linear_relu_stack', [])] "
-    " if isinstance(getattr(m, 'linear_relu_stack', None), nn.Module) else None, "
-    "sum(p.numel() for p in m.parameters()))"
-)
+LAYERS = [["Linear", 6, 8], ["ReLU", None, None], ["Linear", 8, 5]]
 
 
 def _state(case, dtype=torch.float32):
@@ -25,19 +18,23 @@ def _state(case, dtype=torch.float32):
     }
 
 
+def _explain(report):
+    """Why loading failed, from what the process says about the module (a claim)."""
+    keys = reported_keys(report)
+    if keys and keys != KEYS:
+        return (f" Your process reports the state dict keys {keys}, expected {KEYS}: name the"
+                " Sequential self.linear_relu_stack and put Linear(6, 8), ReLU(), Linear(8, 5)"
+                " in it, in that order.")
+    return ""
+
+
 def _build(student, device, state, dtype=torch.float32):
+    """NeuralNetwork() with the check's weights loaded through its own load_state_dict."""
     model = student.NeuralNetwork()
-    is_module, keys, *_ = student.evaluate(_DESCRIBE)(model)
-    if not is_module:
-        fail("NeuralNetwork must subclass nn.Module.")
-    if keys != KEYS:
-        raise AssertionError(
-            f"the state dict keys of NeuralNetwork() are {keys}, expected {KEYS}: name the "
-            "Sequential self.linear_relu_stack and put Linear(6, 8), ReLU(), Linear(8, 5) in it, "
-            "in that order.")
-    model = model.to(device=device, dtype=dtype)
-    model.load_state_dict(state)
-    return model
+    expect_module(model, "NeuralNetwork()")
+    if dtype != torch.float32:
+        model = model.to(dtype=dtype)
+    return load_weights(student, model, state, device, "NeuralNetwork()", _explain)
 
 
 def _reference(x, state):
@@ -45,27 +42,9 @@ def _reference(x, state):
     return torch.relu(h) @ state["linear_relu_stack.2.weight"].T + state["linear_relu_stack.2.bias"]
 
 
-def _close(a, b):
-    return (isinstance(a, torch.Tensor) and a.shape == b.shape
-            and torch.allclose(a.double(), b.double(), rtol=1e-4, atol=1e-5))
-
-
-def _run(model, x):
-    """model(x), explaining the classic shape error of a wrong flatten."""
-    try:
-        return model(x)
-    except StudentError as e:
-        if "cannot be multiplied" in e.message:
-            fail(f"your forward failed on an input of shape {tuple(x.shape)}: {e.message}. "
-                 f"The first Linear needs input of shape (N, 6): flatten with nn.Flatten(), "
-                 f"which keeps the batch dimension (torch.flatten(x) and x.view(-1) flatten the "
-                 f"batch too, and forgetting to flatten leaves (N, 2, 3)).")
-        raise
-
-
 def _check_forward(out, x, state):
     expected = _reference(x, state)
-    if isinstance(out, torch.Tensor) and not _close(out, expected):
+    if isinstance(out, torch.Tensor) and not close(out, expected):
         xf = x.reshape(x.shape[0], -1)
         W1, b1 = state["linear_relu_stack.0.weight"], state["linear_relu_stack.0.bias"]
         W2, b2 = state["linear_relu_stack.2.weight"], state["linear_relu_stack.2.bias"]
@@ -80,7 +59,7 @@ def _check_forward(out, x, state):
             (torch.sigmoid(expected), "your output is sigmoid(logits): return the raw logits."),
         ]
         for value, message in named:
-            if _close(out, value):
+            if close(out, value):
                 raise AssertionError(message)
     assert_tensor(out, expected, inputs=(x,))
 
@@ -88,36 +67,55 @@ def _check_forward(out, x, state):
 @points(2)
 @target("NeuralNetwork")
 @hint("self.flatten = nn.Flatten(); self.linear_relu_stack = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 5))")
-def check_structure(student):
+def check_structure(student, case, device):
     """a Flatten and linear_relu_stack = Sequential(Linear(6, 8), ReLU(), Linear(8, 5))"""
-    model = student.NeuralNetwork()
-    is_module, keys, stack_type, layers, _ = student.evaluate(_DESCRIBE)(model)
-    if not is_module:
-        fail("NeuralNetwork must subclass nn.Module (class NeuralNetwork(nn.Module)).")
-    if stack_type != "Sequential":
-        fail(f"self.linear_relu_stack should be an nn.Sequential, found {stack_type}"
-            + (" (no attribute with that name)" if stack_type == "NoneType" else "") + ".")
-    expected = [("Linear", 6, 8), ("ReLU", None, None), ("Linear", 8, 5)]
-    if layers and layers[-1][0] in ("ReLU", "Softmax", "Sigmoid") and layers[:3] == expected:
-        raise AssertionError(f"there is a {layers[-1][0]} after the last Linear: the network must "
-                             "end with Linear(8, 5) and return raw logits.")
-    assert_equal(layers, expected, what="layers of linear_relu_stack")
-    has_flatten = student.evaluate(
-        "lambda m: any(isinstance(l, nn.Flatten) for l in m.modules())")(model)
-    if not has_flatten:
-        fail("create a flatten layer in __init__: self.flatten = nn.Flatten().")
+    # Verified: the grader's weights, loaded under these names, give the
+    # outputs of Linear(6, 8) -> ReLU -> Linear(8, 5).
+    state = _state(case)
+    model = _build(student, device, state)
+    x = case.randn("n", 6)
+    _check_forward(run(model, x, "NeuralNetwork()"), x, state)
+    # Claims, read after the outputs were right: they can only cost points.
+    report = reported(student, model)
+    kinds = {str(e[0]): e[1] for e in report.get("modules") or [] if isinstance(e, (list, tuple)) and e}
+    stack = kinds.get("linear_relu_stack")
+    if stack != "Sequential":
+        claim_fail(f"your process reports that self.linear_relu_stack is"
+                   f" {'missing' if stack is None else 'a ' + str(stack)}: make it an"
+                   " nn.Sequential.")
+    layers = reported_layers(report, "linear_relu_stack")
+    if layers != LAYERS:
+        claim_fail(f"your process reports the layers {layers} in linear_relu_stack, expected"
+                   f" {LAYERS}.")
+    if "Flatten" not in kinds.values():
+        claim_fail("your process reports no flatten layer: create one in __init__,"
+                   " self.flatten = nn.Flatten().")
 
 
 @points(2)
 @target("NeuralNetwork")
 @hint("6*8 weights + 8 biases + 8*5 weights + 5 biases = 101; the names come from the "
       "attribute name and the position in the Sequential.")
-def check_parameter_count_and_names(student):
+def check_parameter_count_and_names(student, case, device):
     """101 parameters, under the names linear_relu_stack.0/2.weight/bias"""
-    model = student.NeuralNetwork()
-    _, keys, _, _, count = student.evaluate(_DESCRIBE)(model)
-    assert_equal(count, 101, what="number of parameters")
-    assert_equal(keys, KEYS, what="state dict keys")
+    # Verified: exactly these four tensors (101 numbers) load under these
+    # names, and a second set loaded into the same module gives its own outputs.
+    x = case.randn("n", 2, 3)
+    state = _state(case)
+    model = _build(student, device, state)
+    _check_forward(run(model, x, "NeuralNetwork()"), x, state)
+    state = _state(case)   # new weights, into the same module
+    model = load_weights(student, model, state, device, "NeuralNetwork()", _explain)
+    _check_forward(run(model, x, "NeuralNetwork()"), x, state)
+    # Claims: what the process says it holds.
+    report = reported(student, model)
+    count = report.get("parameters")
+    if count != 101:
+        claim_fail(f"your process reports {count} parameters, expected 101"
+                   " (6*8 + 8 + 8*5 + 5).")
+    keys = reported_keys(report)
+    if keys != KEYS:
+        claim_fail(f"your process reports the state dict keys {keys}, expected {KEYS}.")
 
 
 @points(3)
@@ -128,7 +126,7 @@ def check_forward_values(student, case, device):
     state = _state(case)
     model = _build(student, device, state)
     x = case.randn("n", 6)
-    _check_forward(_run(model, x), x, state)
+    _check_forward(run(model, x, "NeuralNetwork()"), x, state)
 
 
 @points(2)
@@ -140,7 +138,7 @@ def check_flattens_images(student, case, device):
     state = _state(case)
     model = _build(student, device, state)
     x = case.randn("n", 2, 3)
-    out = _run(model, x)
+    out = run(model, x, "NeuralNetwork()")
     if isinstance(out, torch.Tensor) and out.dim() != 2:
         raise AssertionError(f"for input of shape {tuple(x.shape)} your output has shape "
                              f"{tuple(out.shape)}, expected ({x.shape[0]}, 5): flatten with "
@@ -156,6 +154,7 @@ def check_float64_single_and_empty_batch(student, case, device):
     state = _state(case, dtype=torch.float64)
     model = _build(student, device, state, dtype=torch.float64)
     x = case.randn(1, 2, 3, dtype=torch.float64)
-    _check_forward(_run(model, x), x, state)
+    _check_forward(run(model, x, "NeuralNetwork()"), x, state)
     x0 = torch.zeros(0, 6, dtype=torch.float64)
-    assert_tensor(_run(model, x0), torch.zeros(0, 5, dtype=torch.float64), inputs=(x0,))
+    assert_tensor(run(model, x0, "NeuralNetwork()"), torch.zeros(0, 5, dtype=torch.float64),
+                  inputs=(x0,))
