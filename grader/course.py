@@ -15,7 +15,19 @@ from pathlib import Path
 import yaml
 
 DEFAULT_LIMITS = {"timeout_s": 10.0, "cpu_s": 60, "memory_mb": 2560, "output_kb": 64,
-                  "file_mb": 16}
+                  "file_mb": 16,
+                  # Bounds of the trusted check process (course.yaml only; see
+                  # docs/security.md): the largest reply from the jail, the most
+                  # items a handle may yield, its own data-segment limit. The
+                  # grading's wall-clock budget, `grading_s`, is derived from
+                  # timeout_s and the number of checks unless it is set.
+                  "result_mb": 64, "handle_items": 100_000, "check_memory_mb": 1024}
+# The default grading budget is timeout_s per check plus one (loading the
+# file), and never more than this many timeouts in all.
+BUDGET_TIMEOUTS_CAP = 30
+# What a class pool allows a worker beyond the longest budget before it kills
+# it (a check process stuck outside any call to the jail).
+POOL_MARGIN_S = 30.0
 
 # libyaml's safe loader where PyYAML has it: the same documents, about 15
 # times faster (every command that loads the course parses every exercise.yaml).
@@ -122,14 +134,35 @@ class Course:
             if ident in (ex.slug, ex.number, ex.name) or (
                     ident.isdigit() and ex.number.isdigit() and int(ident) == int(ex.number)):
                 return ex
+        raise CourseError(f"no exercise named {ident!r}" + self._suggest(ident))
+
+    def _suggest(self, ident: str) -> str:
+        """'; did you mean 04_broadcasting?' (difflib), else the exercises there are."""
+        import difflib
+        names = {}
+        for ex in self.exercises:
+            for name in (ex.slug, ex.name, ex.name.replace("_", " ")):
+                names.setdefault(name.lower(), ex.slug)
+        close = difflib.get_close_matches(ident.lower(), list(names), n=3, cutoff=0.6)
+        slugs = list(dict.fromkeys(names[c] for c in close))
+        if slugs:
+            return "; did you mean " + " or ".join(slugs) + "?"
         known = ", ".join(ex.slug for ex in self.exercises)
-        raise CourseError(f"no exercise named {ident!r} (known: {known})")
+        return f" (known: {known})"
 
     def solution(self, ex: Exercise) -> Path:
         return self.root / "solutions" / f"{ex.slug}.py"
 
     def limits_for(self, ex: Exercise) -> dict:
         return {**DEFAULT_LIMITS, **self.limits, **ex.limits}
+
+    def check_limits(self) -> dict:
+        """The course's limits without an exercise's: what bounds a check process as a whole."""
+        return {**DEFAULT_LIMITS, **self.limits}
+
+    def pool_limit_s(self, exercises) -> float:
+        """How long a class worker may take over one grading of any of `exercises`."""
+        return max(grading_budget(self.limits_for(ex)) for ex in exercises) + POOL_MARGIN_S
 
     def is_release(self) -> bool:
         """A student bundle has no solutions folder and no hidden checks."""

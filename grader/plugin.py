@@ -45,6 +45,9 @@ class CheckRecord:
                 **({"basis": self.basis} if self.basis else {})}
 
 
+MAX_MESSAGE_CHARS = 16_000
+
+
 def _title(fn) -> str:
     explicit = getattr(fn, "_drill_title", None)
     if explicit:
@@ -96,8 +99,9 @@ class _CallWatch:
 
 class DrillPlugin:
     def __init__(self, session, exercise, salt: str, device: str, broken: dict[str, str],
-                 load_problem: StudentImportError | None = None):
+                 load_problem: StudentImportError | None = None, on_collected=None):
         self.session = session
+        self.on_collected = on_collected   # called with the number of checks (the budget)
         self.exercise = exercise
         self.salt = salt
         self.device_name = device
@@ -148,12 +152,17 @@ class DrillPlugin:
             )
             self.records[item.nodeid] = record
             self.order.append(item.nodeid)
+        if self.on_collected is not None:
+            self.on_collected(len(items))
 
     def pytest_runtest_setup(self, item):
         record = self.records[item.nodeid]
         broken = self.broken.get(record.function)
         if broken and not self.load_problem:
             raise ConstraintViolation(f"{record.function}: {broken}")
+        spent = None if self.load_problem else self.session.budget_spent()
+        if spent is not None:   # the grading's time budget is used up: not run, `timeout`
+            raise spent
 
     # -- outcomes
     @pytest.hookimpl(hookwrapper=True)
@@ -206,3 +215,5 @@ class DrillPlugin:
             record.outcome, record.grader_error = "error", True
             record.message = (f"the check itself failed ({type(exc).__name__}: {exc});"
                               " please tell your instructor")
+        if len(record.message) > MAX_MESSAGE_CHARS:   # a check may quote a huge result
+            record.message = record.message[:MAX_MESSAGE_CHARS] + "\n[message cut]"

@@ -33,18 +33,33 @@ SIGNAL_REASONS = {
 
 # ------------------------------------------------------------------ errors
 
+# Strings from the jail are cut here, on arrival: the jail's own cuts are the
+# student's to undo.
+MAX_MESSAGE_CHARS = 4000
+MAX_TRACEBACK_CHARS = 8000
+# Replies that say the student's code went over one of the grader's limits.
+LIMIT_ERRORS = ("ResultTooLarge", "LimitExceeded")
+
+
+def _text(value, limit: int) -> str:
+    text = value if type(value) is str else str(value)
+    return text if len(text) <= limit else text[:limit] + " [cut]"
+
+
 class StudentError(Exception):
     """The student's code raised an exception."""
 
     def __init__(self, where: str, error: dict):
         self.where = where
-        self.type_name = error.get("type", "Exception")
-        self.message = error.get("message", "")
-        self.student_traceback = error.get("traceback", "")
+        self.type_name = _text(error.get("type", "Exception"), 200)
+        self.message = _text(error.get("message", ""), MAX_MESSAGE_CHARS)
+        self.student_traceback = _text(error.get("traceback", ""), MAX_TRACEBACK_CHARS)
         self.not_implemented = bool(error.get("not_implemented"))
-        self.line = error.get("line")
+        self.line = error.get("line") if type(error.get("line")) is int else None
         if self.not_implemented:
             text = f"{where} is not implemented yet (it still raises NotImplementedError)"
+        elif self.type_name in LIMIT_ERRORS:
+            text = f"{where}: {self.message}"
         else:
             text = f"{where} raised {self.type_name}: {self.message}"
         super().__init__(text)
@@ -53,6 +68,14 @@ class StudentError(Exception):
         """Attach what the jail saw during the call that raised."""
         self.info = info
         return self
+
+
+class LimitExceeded(StudentError):
+    """The student's code went over a limit of the check process (a handle that
+    yields without end, a len() of 10**18): that call fails, the jail lives on."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(where, {"type": "LimitExceeded", "message": message})
 
 
 class JailDied(Exception):
@@ -276,6 +299,13 @@ class Session:
         self.seq = 0  # numbers each request; the jail's reply must carry it back
         self.last_call = CallInfo()
         self.hooks = NoHooks()
+        # Bounds of the check process (course limits): what one reply may hold,
+        # how many items a handle may yield, and the grading's time budget.
+        limits = config.get("limits") or {}
+        self.limits = wire.Limits.for_results(limits)
+        self.handle_items = int(limits.get("handle_items") or 100_000)
+        self.budget_s: float | None = None
+        self.budget_until: float | None = None   # time.monotonic()
         # Claims: "honest" keeps the jail's own; "record" also logs them into
         # claim_log; "forge" replaces them with those of claim_log (the
         # reference's), as a jail that lies in the student's favour would.
@@ -303,10 +333,41 @@ class Session:
                 return CallInfo(function=value.function, input_device=value.input_device)
         return value
 
+    # -- the grading's time budget
+    def set_budget(self, seconds: float, started: float | None = None) -> None:
+        """Every call from now on ends by `started + seconds` (time.monotonic())."""
+        self.budget_s = float(seconds)
+        self.budget_until = (time.monotonic() if started is None else started) + self.budget_s
+
+    def budget_left(self) -> float:
+        if self.budget_until is None:
+            return float("inf")
+        return self.budget_until - time.monotonic()
+
+    def budget_spent(self) -> JailDied | None:
+        """If the budget is spent: stop the jail (its whole process group) and say so."""
+        if self.budget_left() > 0:
+            return None
+        self.close()
+        return JailDied("timeout", f"not run: this grading used up its time budget of"
+                                   f" {self.budget_s:g} s")
+
+    def _deadline(self, function: str = "") -> float:
+        """Seconds the next call may take: the per-call timeout, within the budget."""
+        deadline = self.timeout_s
+        if function in self.timed_out:
+            # It already looped once: later checks of it still run, but
+            # cannot each cost the full deadline.
+            deadline = min(deadline, 1.0)
+        return min(deadline, max(self.budget_left(), 0.0))
+
     # -- lifecycle
     def _died(self, jail: _Jail, timed_out: bool, where: str, deadline: float) -> JailDied:
         status = jail.kill()
         self.jail = None
+        if timed_out and self.budget_left() <= 0.01:
+            return JailDied("timeout", f"{where} was stopped: this grading used up its time"
+                                       f" budget of {self.budget_s:g} s")
         if timed_out:
             return JailDied("timeout", f"{where} did not finish within {deadline:g} s"
                                        " (an infinite loop, or far too slow?)")
@@ -326,6 +387,9 @@ class Session:
             raise self.import_failure.with_traceback(None)  # raised once per check: keep it short
         if self.jail is not None:
             return
+        spent = self.budget_spent()
+        if spent is not None:
+            raise spent
         jail = _Jail(self.zygote, self.config, self.stdout, self.stderr)
         self.jail = jail
         self.generation += 1
@@ -333,10 +397,12 @@ class Session:
             # First what the jail says of its confinement, sent before the
             # student's file runs (so the student cannot rewrite it), then
             # whether the file loaded.
-            first, _ = self._receive(jail, "loading your file", self.timeout_s)
+            deadline = self._deadline()
+            until = time.monotonic() + deadline
+            first, _ = self._receive(jail, "loading your file", deadline, until)
             sandbox = first.get("sandbox")
             self.sandbox = sandbox if isinstance(sandbox, dict) else {}
-            header, _ = self._receive(jail, "loading your file", self.timeout_s)
+            header, _ = self._receive(jail, "loading your file", deadline, until)
         except JailDied as died:
             status = "timeout" if died.reason == "timeout" else "crashed"
             self.import_failure = StudentImportError(status, str(died))
@@ -345,10 +411,11 @@ class Session:
             error = header.get("error", {})
             jail.kill()
             self.jail = None
-            where = f" (line {error['line']})" if error.get("line") else ""
+            error = error if isinstance(error, dict) else {}
+            where = f" (line {error['line']})" if type(error.get("line")) is int else ""
             self.import_failure = StudentImportError(
-                "import_error", f"your file raised {error.get('type')} while being loaded{where}:"
-                                f" {error.get('message', '')}")
+                "import_error", f"your file raised {_text(error.get('type'), 200)} while being"
+                                f" loaded{where}: {_text(error.get('message', ''), MAX_MESSAGE_CHARS)}")
             raise self.import_failure
 
     def close(self) -> None:
@@ -357,33 +424,39 @@ class Session:
             self.jail = None
 
     # -- transport
-    def _receive(self, jail: _Jail, where: str, deadline: float):
-        jail.sock.settimeout(deadline)
+    def _receive(self, jail: _Jail, where: str, deadline: float, until: float | None = None):
+        """One whole frame within `deadline` seconds (or by `until`), within self.limits."""
+        until = time.monotonic() + deadline if until is None else until
         try:
-            return wire.recv_frame(jail.sock)
+            return wire.recv_frame(jail.sock, self.limits, until)
         except socket.timeout:
             raise self._died(jail, True, where, deadline) from None
         except (EOFError, OSError):
             raise self._died(jail, False, where, deadline) from None
-        except (wire.ProtocolError, RecursionError):  # JSON nested too deep: RecursionError
+        except wire.ProtocolError as e:
+            raise self._garbled(where, e) from None
+        except (RecursionError, MemoryError):
             raise self._garbled(where) from None
 
-    def _garbled(self, where: str) -> JailDied:
+    def _garbled(self, where: str, why: Exception | None = None) -> JailDied:
         """The jail wrote something that is not a valid reply: stop it, blame it."""
         if self.jail is not None:
             self.jail.kill()
             self.jail = None
+        if isinstance(why, wire.TooLarge):  # over a limit: a result too large, or forged
+            return JailDied("crashed", f"the student process sent the grader a malformed reply"
+                                       f" during {where}: {why}")
+        detail = f"{why}; " if why is not None and str(why) else ""
         return JailDied("crashed", f"the student process sent the grader a malformed reply"
-                                   f" during {where} (did your code write to its socket?)")
+                                   f" during {where} ({detail}did your code write to its socket?)")
 
     def request(self, header: dict, buffers=(), where: str = "a call", function: str = ""):
         self.start()
+        spent = self.budget_spent()
+        if spent is not None:
+            raise spent
         jail = self.jail
-        deadline = self.timeout_s
-        if function in self.timed_out:
-            # It already looped once: later checks of it still run, but
-            # cannot each cost the full deadline.
-            deadline = min(deadline, 1.0)
+        deadline = self._deadline(function)
         self.seq += 1
         try:
             wire.send_frame(jail.sock, dict(header, seq=self.seq), buffers)
@@ -423,7 +496,7 @@ class Session:
         def claimed(value):
             return self.claim("claim", Claim(value if _plain(value) else None))
 
-        return wire.Decoder(buffers, handle, attach, claimed).decode(node)
+        return wire.Decoder(buffers, handle, attach, claimed, limits=self.limits).decode(node)
 
     def ask(self, op: str, obj: int = 0, where: str = "", function: str = "", **fields):
         """One request; returns (value, CallInfo). Raises StudentError on an exception."""
@@ -452,7 +525,10 @@ class Session:
                 # A handle's account of itself.
                 value = self.claim("answer", value) if _plain(value) else value
             return value, info
-        except (wire.ProtocolError, KeyError, TypeError, ValueError, RuntimeError, AttributeError):
+        except wire.ProtocolError as e:
+            raise self._garbled(where or op, e) from None
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError,
+                RecursionError, MemoryError):
             # Only the jail's reply is read here: anything malformed in it is the jail's doing.
             raise self._garbled(where or op) from None
 
@@ -537,6 +613,13 @@ class Handle:
         if type(value) is not int or value < 0:
             raise StudentError(f"len({self.type_name})",
                                {"type": "TypeError", "message": "__len__ did not return an int"})
+        limit = self._session.handle_items
+        if value > limit:
+            # list(handle) would try to make room for all of them at once.
+            shown = f"{value:,}" if value < 10**30 else "an enormous number"
+            raise LimitExceeded(f"len({self.type_name})",
+                                f"len() of your {self.type_name} is {shown}; the grader takes at"
+                                f" most {limit:,} items from one object")
         return value
 
     def __iter__(self):
@@ -545,11 +628,17 @@ class Handle:
         if not isinstance(it, Handle):
             raise StudentError(f"iter({self.type_name})",
                                {"type": "TypeError", "message": "not an iterator"})
+        limit, count = self._session.handle_items, 0
         while True:
             try:
                 value, _ = self._session.ask("next", it._id, f"iterating a {self.type_name}")
             except StopIteration:
                 return
+            count += 1
+            if count > limit:
+                raise LimitExceeded(f"iterating your {self.type_name}",
+                                    f"your {self.type_name} yielded more than {limit:,} items;"
+                                    f" the grader stops there (does it ever end?)")
             yield value
 
     def __repr__(self):

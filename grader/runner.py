@@ -22,6 +22,7 @@ os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 import torch  # noqa: E402
 
 from grader import constraints  # noqa: E402
+from grader.course import grading_budget  # noqa: E402,F401  (re-exported)
 from grader.jail.zygote import ZygoteClient, start_zygote  # noqa: E402
 from grader.result import new_result, finish_result  # noqa: E402
 
@@ -53,7 +54,10 @@ class Grader:
     def start(cls, course, zygote: ZygoteClient | None = None) -> "Grader":
         """The check process's warm state. The zygote is a fresh interpreter that never
         sees the course: start it first (start_zygote()) to overlap its torch import."""
-        return cls(course=course, zygote=zygote or start_zygote())
+        if zygote is None:
+            with _unbounded_children():   # the jails' parent never gets our memory bound
+                zygote = start_zygote()
+        return cls(course=course, zygote=zygote)
 
     def close(self) -> None:
         self.zygote.close()
@@ -72,6 +76,8 @@ class Grader:
         compare.assert_tensor(torch.zeros(1), torch.zeros(1))
         # pytest collects garbage twice per session; frozen objects are skipped.
         gc.freeze()
+        # From now on the check process is bounded (the zygote was started before).
+        bound_memory(int(self.course.check_limits()["check_memory_mb"]))
         self.warmed = True
 
     def grade(self, exercise, path: Path, *, device: str = "cpu", student: str = "",
@@ -115,10 +121,17 @@ class Grader:
         session = Session(self.zygote, config, float(limits["timeout_s"]),
                           int(limits["output_kb"]) * 1024)
         session.claim_mode, session.claim_log = claims, claim_log
+        # The budget counts from here: the cap until pytest has counted the checks.
+        began = time.monotonic()
+        session.set_budget(grading_budget(limits), began)
+
+        def counted(checks: int) -> None:
+            session.set_budget(grading_budget(limits, checks), began)
+
         load_problem = StudentImportError(*problem) if problem else None
         try:
             records = run_checks(exercise, session, self.course.salt, device, broken,
-                                 load_problem, include_hidden)
+                                 load_problem, include_hidden, on_collected=counted)
         finally:
             session.close()
         if load_problem is None and session.import_failure is not None:
@@ -149,11 +162,72 @@ def read_source(path: Path) -> tuple[str, tuple[str, str] | None]:
         return "", ("syntax_error", f"your file is not UTF-8 text (byte {e.start})")
 
 
-def run_checks(exercise, session, salt, device, broken, load_problem, include_hidden):
+def _data_limit():
+    import resource
+    return resource.getrlimit(resource.RLIMIT_DATA)
+
+
+def _data_in_use() -> int:
+    """This process's data segment now (VmData), in bytes; 0 where /proc has no answer."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def bound_memory(memory_mb: int) -> int | None:
+    """Bound this (check) process's data segment: RLIMIT_DATA, the soft limit only.
+
+    What the jail sends is checked before it is allocated (grader.wire); this is
+    the backstop, so a bug there costs a MemoryError in one check, not the
+    machine. Never below what the process already uses plus 512 MB (a test
+    process holds more than a class worker, about 240 MB after warm-up), never
+    raised. Returns the limit set, or None.
+    """
+    try:
+        import resource
+        soft, hard = _data_limit()
+        want = max(memory_mb * 1024 * 1024, _data_in_use() + 512 * 1024 * 1024)
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft != resource.RLIM_INFINITY and soft <= want:
+            return None
+        resource.setrlimit(resource.RLIMIT_DATA, (want, hard))
+        return want
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _unbounded_children():
+    """Lift our soft memory bound while a child (the zygote) starts: it must not inherit it."""
+    lifted = None
+    try:
+        import resource
+        soft, hard = _data_limit()
+        if soft != hard:
+            resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+            lifted = (soft, hard)
+    except (ImportError, OSError, ValueError):
+        pass
+    try:
+        yield
+    finally:
+        if lifted:
+            resource.setrlimit(resource.RLIMIT_DATA, lifted)
+
+
+def run_checks(exercise, session, salt, device, broken, load_problem, include_hidden,
+               on_collected=None):
     import pytest
     from grader.plugin import DrillPlugin
 
-    plugin = DrillPlugin(session, exercise, salt, device, broken, load_problem)
+    plugin = DrillPlugin(session, exercise, salt, device, broken, load_problem,
+                         on_collected=on_collected)
     files = [str(p) for p in exercise.check_files(include_hidden)]
     if not files:
         return []

@@ -68,9 +68,9 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
             if left[s.id] == 0:
                 progress.student_done(s.id, _cells(book, s.id))
         if tasks:
-            timeout_s = max(float(course.limits_for(ex)["timeout_s"]) for ex in exercises)
+            # A worker over its grading's budget (plus a margin) is killed.
             pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
-                        grading_limit_s=max(300.0, 30 * timeout_s))
+                        grading_limit_s=course.pool_limit_s(exercises))
             try:
                 for outcome in pool.run(tasks):
                     task = outcome.task

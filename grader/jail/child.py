@@ -78,6 +78,9 @@ class Server:
         self._inputs: list[tuple[str, object]] = []
         self.pid = os.getpid()
         self.seq = None  # the request being answered, echoed in its reply
+        # What a reply may hold (course limits.result_mb): refused here before
+        # sending, as a courtesy; the check process enforces it for real.
+        self.limits = wire.Limits.for_results(config.get("limits"))
 
     # ---------------------------------------------------------- encoding
     def _handle_node(self, obj):
@@ -127,11 +130,11 @@ class Server:
                 return {"t": "claim", "v": enc.encode(obj.value)}
             return self._handle_node(obj)
 
-        enc = wire.Encoder(other, self._tensor_meta, self._array_meta)
+        enc = wire.Encoder(other, self._tensor_meta, self._array_meta, limits=self.limits)
         try:
             node = enc.encode(value)
         except TypeError:
-            enc = wire.Encoder(self._handle_node)
+            enc = wire.Encoder(self._handle_node, limits=self.limits)
             node = self._handle_node(value)
         return node, enc.buffers
 
@@ -146,7 +149,7 @@ class Server:
                 t = t.detach().to(self.device).requires_grad_(t.requires_grad)
             return t
 
-        return wire.Decoder(buffers, handle, to_device).decode(node)
+        return wire.Decoder(buffers, handle, to_device, limits=wire.TRUSTED).decode(node)
 
     # ---------------------------------------------------------- calls
     def _collect_inputs(self, fn, args, kwargs):
@@ -238,12 +241,12 @@ class Server:
                 stream.flush()
             except BaseException:
                 pass
-        wire.send_frame(self.sock, header, buffers)
+        wire.send_frame(self.sock, header, buffers, limits=self.limits)
 
     def serve(self):
         while True:
             try:
-                header, buffers = wire.recv_frame(self.sock)
+                header, buffers = wire.recv_frame(self.sock, wire.TRUSTED)
             except (EOFError, OSError):
                 return
             self.seq = header.get("seq")
@@ -300,10 +303,13 @@ class Server:
             return
         try:
             node, out = self.encode(value)
+            self.reply({"ok": True, "value": node, "info": info}, out)
+        except wire.TooLarge as exc:  # refused before anything was sent
+            self.reply({"ok": False, "info": info, "error": {
+                "type": "ResultTooLarge", "message": str(exc), "traceback": "",
+                "not_implemented": False, "line": None}})
         except BaseException as exc:
             self.reply({"ok": False, "error": _describe_exception(exc, self.path), "info": info})
-            return
-        self.reply({"ok": True, "value": node, "info": info}, out)
 
 
 def _import_student(path: str):

@@ -1,18 +1,40 @@
-"""Hidden checks for predict: labels, evaluation mode, no gradients."""
+"""Hidden checks for predict: labels, evaluation mode, no gradients.
+
+Each check hands predict a model it built in the student's process with weights
+it chose, and compares the labels with its own argmax: a predict that ignores
+its model cannot pass. Evaluation mode and no_grad are verified by what they
+do (a model with Dropout and BatchNorm is deterministic only in eval mode; a
+model with an in-place first layer runs on an input that requires grad only
+without a graph); what the student's process reports about modes is a claim
+and only explains a failure.
+"""
 import torch
 
-from grader.checks import assert_tensor, fail, hint, points, target
+from grader.checks import StudentError, assert_tensor, claim_fail, fail, hint, points, target
 from support_digits import (
-    MLP_EXPR, assert_labels_shape, jail_model, local_mlp, random_inputs, random_state)
+    assert_labels_shape, jail_model, known_model, local_outputs, mlp, random_inputs)
 
 
-def known_model(student, case, device, probe=False):
-    h = case.size("h") + 4
-    local = local_mlp(h)
-    state = random_state(local, case.generator)
-    local.load_state_dict(state)
-    local.eval()
-    return local, jail_model(student, device, MLP_EXPR, state, probe=probe, h=h)
+def dropout_bn_mlp(h):
+    """BatchNorm and Dropout: in training mode its predictions are random and batch-dependent."""
+    return [("Flatten",), ("Linear", 64, h), ("BatchNorm1d", h), ("ReLU",), ("Dropout", 0.5),
+            ("Linear", h, 10)]
+
+
+def inplace_mlp(h):
+    """Starts with an in-place ReLU on (a view of) its input: on an input that requires grad it
+    only runs when no graph is recorded (torch.no_grad() / inference_mode()); on inputs >= 0 it
+    changes nothing."""
+    return [("Flatten",), ("ReLU", True), ("Linear", 64, h), ("ReLU",), ("Linear", h, 10)]
+
+
+def _modes(student, model, X):
+    """[(grad enabled?, training?)] at each forward of `model` in predict: claims."""
+    try:
+        _, seen = student.build("probe.forward_modes", student.predict, model, X)
+        return seen.value if isinstance(seen.value, list) else []
+    except StudentError:
+        return []
 
 
 @points(2)
@@ -20,14 +42,14 @@ def known_model(student, case, device, probe=False):
 @hint("logits = model(X) has shape (N, 10); the label of each row is logits.argmax(dim=1).")
 def check_predict_labels(student, case, device):
     """predict returns the argmax label (int64, shape (N,)) of a known model"""
-    local, model = known_model(student, case, device)
+    spec = mlp(case.size("h") + 4)
+    local, state = known_model(spec, case.generator)
+    model = jail_model(student, device, spec, state, mode="eval")
     n = case.size("n") + 10
     X = random_inputs(case, n)
     labels = student.predict(model, X)
     assert_labels_shape(labels, n)
-    with torch.no_grad():
-        expected = local(X).argmax(dim=1)
-    assert_tensor(labels, expected, inputs=(X,), name="labels")
+    assert_tensor(labels, local_outputs(local, X).argmax(dim=1), inputs=(X,), name="labels")
 
 
 @points(1)
@@ -35,18 +57,29 @@ def check_predict_labels(student, case, device):
 @hint("Call model.eval() before running the model in predict.")
 def check_predict_uses_eval_mode(student, case, device):
     """predict runs the model in evaluation mode (model.eval()), even if it was training"""
-    local, model = known_model(student, case, device, probe=True)
-    student.evaluate("m.train()", m=model)
-    X = random_inputs(case, case.size("n"))
-    labels = student.predict(model, X)
-    seen = model.seen
-    if not seen:
-        fail("predict never called the model: call it as model(X) (not model.forward(X))")
-    if any(training for _, training in seen):
-        fail("predict ran the model in training mode: call model.eval() first (in training mode "
-             "Dropout drops random units and BatchNorm uses the batch statistics, so predictions "
-             "would be random or depend on the other images in the batch)")
-    assert_labels_shape(labels, len(X))
+    spec = dropout_bn_mlp(case.size("h") + 8)
+    local, state = known_model(spec, case.generator)
+    # Handed over in training mode: there Dropout is random and BatchNorm uses the batch's statistics.
+    model = jail_model(student, device, spec, state, mode="train")
+    X = random_inputs(case, 48)
+    expected = local_outputs(local, X).argmax(dim=1)
+    first = student.predict(model, X)
+    assert_labels_shape(first, len(X))
+    second = student.predict(model, X)
+    assert_labels_shape(second, len(X))
+    if first.shape == second.shape and not torch.equal(first, second):
+        fail("predict gave different labels for the same images on two calls: the model ran in "
+             "training mode, where Dropout drops random units (and BatchNorm uses the statistics "
+             "of the batch). Call model.eval() first")
+    if not torch.equal(first.to(torch.int64), expected):
+        seen = _modes(student, model, X)
+        if any(isinstance(s, list) and len(s) == 2 and s[1] for s in seen):
+            claim_fail("predict's labels differ from the model's evaluation-mode predictions, and "
+                       "your process reports the model ran in training mode: call model.eval() "
+                       "first (in training mode Dropout drops random units and BatchNorm uses the "
+                       "batch statistics)")
+    assert_tensor(first, expected, inputs=(X,),
+                  name="labels of a model with Dropout and BatchNorm (in eval mode)")
 
 
 @points(1)
@@ -54,17 +87,29 @@ def check_predict_uses_eval_mode(student, case, device):
 @hint("Wrap the forward pass: with torch.no_grad(): logits = model(X)")
 def check_predict_uses_no_grad(student, case, device):
     """predict runs the model under torch.no_grad() (no graph is recorded)"""
-    local, model = known_model(student, case, device, probe=True)
-    X = random_inputs(case, case.size("n"))
-    labels = student.predict(model, X)
-    seen = model.seen
-    if not seen:
-        fail("predict never called the model: call it as model(X) (not model.forward(X))")
-    if any(grad for grad, _ in seen):
-        fail("predict ran the model with gradients enabled: wrap the forward pass in "
-             "`with torch.no_grad():` (or torch.inference_mode()), so no graph is recorded "
-             "and no memory is wasted")
+    spec = inplace_mlp(case.size("h") + 4)
+    local, state = known_model(spec, case.generator)
+    model = jail_model(student, device, spec, state, mode="eval")
+    X = random_inputs(case, case.size("n") + 6).abs()
+    expected = local_outputs(local, X).argmax(dim=1)
+    try:
+        labels = student.predict(model, X.clone().requires_grad_(True))
+    except StudentError as e:
+        if e.not_implemented or "in-place operation" not in (e.message or ""):
+            raise
+        fail("predict ran the model with gradients enabled: this check's model starts with an "
+             "in-place ReLU, which only runs on an input that requires grad when no graph is "
+             "recorded. Wrap the forward pass in `with torch.no_grad():` (or "
+             "torch.inference_mode()): predictions need no graph and no memory for it\n"
+             f"(your code raised {e.type_name}: {e.message.splitlines()[0]})")
     assert_labels_shape(labels, len(X))
+    assert_tensor(labels, expected, inputs=(X,), name="labels")
+    # Verified so far; what the process reports about grad mode can only cost the point.
+    seen = _modes(student, model, X)
+    if any(isinstance(s, list) and len(s) == 2 and s[0] for s in seen):
+        claim_fail("predict ran the model with gradients enabled (your process reports it): wrap "
+                   "the forward pass in `with torch.no_grad():` (or torch.inference_mode()), so "
+                   "no graph is recorded and no memory is wasted")
 
 
 @points(1)
@@ -72,7 +117,9 @@ def check_predict_uses_no_grad(student, case, device):
 @hint("model(X).argmax(dim=1) works for an empty batch too: no special case needed.")
 def check_predict_empty_batch(student, case, device):
     """predict on an empty batch (0, 1, 8, 8) returns an empty int64 tensor (0,)"""
-    _, model = known_model(student, case, device)
+    spec = mlp(case.size("h") + 4)
+    _, state = known_model(spec, case.generator)
+    model = jail_model(student, device, spec, state, mode="eval")
     X = torch.zeros(0, 1, 8, 8)
     labels = student.predict(model, X)
     assert_labels_shape(labels, 0)

@@ -1,10 +1,30 @@
-"""Hidden checks for train_classifier: the same loop as the recipe, run here from the same start."""
+"""Hidden checks for train_classifier: the same loop as the recipe, run here from the same start.
+
+The check builds a model with weights it chose in the student's process, lets
+train_classifier train it, and reads it back by its outputs on images chosen
+here; the check's own run of the recipe (and of the usual mistakes) says what
+they must be. Training mode is verified the same way, with a BatchNorm model
+handed over in eval mode; leaving the global RNG alone by numbers drawn from it
+after a seed the check set.
+"""
 import torch
 
 from grader.checks import fail, hint, points, target
 from support_digits import (
     TRAIN_MISTAKES, assert_losses_type, assert_trained_like_reference, reference,
     run_student_training)
+
+
+def bn_mlp(h):
+    """An MLP with BatchNorm: what it computes, and learns, depends on train() / eval()."""
+    return [("Flatten",), ("Linear", 64, h), ("BatchNorm1d", h), ("ReLU",), ("Linear", h, 10)]
+
+
+EVAL_MODE_MISTAKE = (
+    dict(mode="eval"),
+    "the model was left in evaluation mode while training: call model.train() at the start of "
+    "train_classifier (it may come in eval mode, for instance after predict; BatchNorm and "
+    "Dropout behave differently in the two modes)")
 
 
 
@@ -70,19 +90,11 @@ def check_train_epoch_losses(student, case, device):
 @hint("Call model.train() before the epoch loop: the model may come in evaluation mode "
       "(for instance after predict).")
 def check_train_puts_model_in_train_mode(student, case, device):
-    """train_classifier switches the model to training mode (it was given one in eval mode)"""
-    run = run_student_training(student, case, device, n=40, epochs=1, lr=0.1, h=6, probe=True,
-                               before=lambda m: student.evaluate("m.eval()", m=m))
+    """train_classifier switches the model to training mode (it was given a BatchNorm model in eval mode)"""
+    run = run_student_training(student, case, device, n=40, epochs=1, lr=0.1, h=6, spec=bn_mlp,
+                               mode="eval")
     assert_losses_type(run["losses"], 1)
-    seen = run["model"].seen
-    if not seen:
-        fail("train_classifier never called the model: call it as model(xb) (not model.forward(xb))")
-    if any(not training for _, training in seen):
-        fail("the model was in evaluation mode while training: call model.train() at the start "
-             "of train_classifier (Dropout and BatchNorm behave differently in the two modes)")
-    if any(not grad for grad, _ in seen):
-        fail("the model ran with gradients disabled while training: no torch.no_grad() around "
-             "the training forward pass")
+    assert_trained_like_reference(student, run, device, [EVAL_MODE_MISTAKE] + TRAIN_MISTAKES)
 
 
 @points(1)
@@ -90,16 +102,23 @@ def check_train_puts_model_in_train_mode(student, case, device):
 @hint("Use a torch.Generator for the shuffling instead of torch.manual_seed(seed).")
 def check_train_leaves_global_rng_alone(student, case, device):
     """train_classifier does not reseed or consume PyTorch's global random generator"""
-    snapshot = {}
-
-    def remember(model):
-        snapshot["before"] = student.evaluate("torch.get_rng_state()")
-
-    run = run_student_training(student, case, device, n=40, epochs=2, lr=0.1, h=5, before=remember)
-    after = student.evaluate("torch.get_rng_state()")
+    global_seed = case.rng.randrange(1, 10**6)
+    run = run_student_training(student, case, device, n=40, epochs=2, lr=0.1, h=5,
+                               before=lambda m: student.build("training.manual_seed", global_seed))
     assert_losses_type(run["losses"], 2)
-    if not torch.equal(snapshot["before"], after):
-        fail("train_classifier changed PyTorch's global random state (torch.manual_seed(seed), "
-             "or torch.randperm without generator=g?). Shuffle with your own "
-             "g = torch.Generator().manual_seed(seed) so that training does not disturb the "
-             "random numbers of the rest of the program.")
+    draws = student.build("training.global_rand", 8)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(global_seed)
+        expected = torch.rand(8)
+        torch.manual_seed(run["seed"])
+        reseeded = torch.rand(8)
+    if isinstance(draws, torch.Tensor) and draws.shape == expected.shape and torch.equal(draws, expected):
+        return
+    if isinstance(draws, torch.Tensor) and draws.shape == reseeded.shape and torch.equal(draws, reseeded):
+        why = "torch.manual_seed(seed) was called and nothing else drew from the global generator"
+    else:
+        why = "it was reseeded (torch.manual_seed) or numbers were drawn from it (torch.randperm without generator=g?)"
+    fail("train_classifier changed PyTorch's global random state: after the check seeded it and "
+         "your function ran, the next numbers it gave were not the ones that seed gives ("
+         + why + "). Shuffle with your own g = torch.Generator().manual_seed(seed) so that "
+         "training does not disturb the random numbers of the rest of the program.")

@@ -1,14 +1,15 @@
-"""Public checks for exercise 16 (small examples; the hidden checks go further)."""
+"""Public checks for exercise 16 (small examples; the hidden checks go further).
+
+Models the checks need are built in your process by the grader's builders
+(torch's own classes, by name) with weights chosen here; a model is read by its
+outputs on images chosen here, never by what it says about its parameters.
+"""
 import torch
-from torch import nn
 
-from grader.checks import StudentError, assert_tensor, fail, hint, points, target
+from grader.checks import assert_tensor, fail, hint, points, target
 from support_digits import (
-    LINEAR_EXPR, TRAIN_MISTAKES, assert_labels_shape, assert_losses_type,
-    assert_trained_like_reference, jail_model, random_inputs, random_state,
-    run_student_training)
-
-
+    TRAIN_MISTAKES, assert_labels_shape, assert_losses_type, assert_trained_like_reference,
+    built_model, jail_model, known_model, linear, logits_of, random_inputs, run_student_training)
 
 
 @points(1)
@@ -16,22 +17,9 @@ from support_digits import (
 @hint("Start with nn.Flatten() so that (N, 1, 8, 8) becomes (N, 64), end with nn.Linear(..., 10).")
 def check_build_output_shape(student, device):
     """build_classifier(): a batch of 5 images (5, 1, 8, 8) gives logits (5, 10)"""
-    model = student.build_classifier()
-    if not student.evaluate("isinstance(m, nn.Module)", m=model):
-        fail("build_classifier must return an nn.Module instance (for example an "
-             "nn.Sequential), got " + getattr(model, "type_name", type(model).__name__))
-    model = student.evaluate("m.to(d).eval()", m=model, d=device)
+    model = built_model(student, device)
     X = torch.randn(5, 1, 8, 8, generator=torch.Generator().manual_seed(0))
-    try:
-        out = model(X)
-    except StudentError as e:
-        fail("your model cannot take a batch of images of shape (5, 1, 8, 8): "
-             f"{e.message.splitlines()[0] if e.message else e}. Start it with nn.Flatten().")
-    if not isinstance(out, torch.Tensor):
-        fail(f"your model should return a tensor of logits, got {getattr(out, 'type_name', type(out).__name__)}")
-    if tuple(out.shape) != (5, 10):
-        fail(f"for 5 images your model returned shape {tuple(out.shape)}; expected (5, 10): "
-             "one row of 10 logits per image")
+    out = logits_of(student, model, X)
     if out.dtype != torch.float32:
         fail(f"your model returned {out.dtype}; expected float32")
 
@@ -51,10 +39,8 @@ def check_train_one_batch_example(student, case, device):
 @hint("with torch.no_grad(): return model(X).argmax(dim=1)")
 def check_predict_example(student, case, device):
     """predict: labels of 6 images from a known linear model"""
-    local = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
-    state = random_state(local, case.generator)
-    local.load_state_dict(state)
-    model = jail_model(student, device, LINEAR_EXPR, state)
+    local, state = known_model(linear(), case.generator)
+    model = jail_model(student, device, linear(), state)
     X = random_inputs(case, 6)
     labels = student.predict(model, X)
     assert_labels_shape(labels, 6)

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader.checks import fail
+from grader.checks import Handle, StudentError, describe, fail
 
 BATCH_SIZE = 32
 
@@ -53,45 +53,111 @@ def random_inputs(case, n):
     return torch.randn(n, 1, 8, 8, generator=case.generator)
 
 
-# -- models the checks build inside the jail -------------------------------
+# -- models the checks build, here and inside the jail -----------------------
+#
+# A model is a list of layers by the name of their class in torch.nn. The
+# check builds it here and, with the grader's builders (data, never code), in
+# the student's process, loads the same state into both, and reads the jail's
+# copy only by its outputs on inputs the check chose: what a model says about
+# its parameters (state_dict(), parameters()) is a claim.
 
-MLP_EXPR = "nn.Sequential(nn.Flatten(), nn.Linear(64, h), nn.ReLU(), nn.Linear(h, 10))"
-LINEAR_EXPR = "nn.Sequential(nn.Flatten(), nn.Linear(64, 10))"
-# A forward pre-hook that records (grad enabled?, training?) at every call of the model.
-PROBE_EXPR = ("(lambda m: (setattr(m, 'seen', []), m.register_forward_pre_hook("
-              "lambda mod, inp: mod.seen.append([torch.is_grad_enabled(), mod.training])), m)[2])"
-              "({expr})")
+def mlp(h):
+    return [("Flatten",), ("Linear", 64, h), ("ReLU",), ("Linear", h, 10)]
 
 
-def local_mlp(h):
-    return nn.Sequential(nn.Flatten(), nn.Linear(64, h), nn.ReLU(), nn.Linear(h, 10))
+def linear():
+    return [("Flatten",), ("Linear", 64, 10)]
+
+
+def local_model(spec):
+    with torch.random.fork_rng(devices=[]):
+        return nn.Sequential(*[getattr(nn, name)(*args) for name, *args in spec])
 
 
 def random_state(model, generator, scale=0.3):
-    return {k: scale * torch.randn(v.shape, generator=generator) for k, v in model.state_dict().items()}
+    """A state the check chooses for `model` (BatchNorm statistics included)."""
+    state = {}
+    for k, v in model.state_dict().items():
+        if k.endswith("num_batches_tracked"):
+            state[k] = torch.zeros_like(v)
+        elif k.endswith("running_var"):
+            state[k] = 0.5 + 1.5 * torch.rand(v.shape, generator=generator)
+        elif k.endswith("running_mean"):
+            state[k] = torch.randn(v.shape, generator=generator)
+        else:
+            state[k] = scale * torch.randn(v.shape, generator=generator)
+    return state
 
 
-def jail_model(student, device, expr, state, probe=False, **values):
-    """Build a model inside the student's process, load `state`, move it to `device`."""
-    model = student.evaluate(PROBE_EXPR.format(expr=expr) if probe else expr, **values)
-    student.evaluate("(m.load_state_dict(s), None)[1]", m=model, s=state)
-    return student.evaluate("m.to(d)", m=model, d=device)
+def known_model(spec, generator):
+    """(the model here with a state the check chose, that state)."""
+    local = local_model(spec)
+    state = random_state(local, generator)
+    local.load_state_dict(state)
+    return local, state
 
 
-def jail_state(student, model):
-    return student.evaluate("{k: v.detach().cpu() for k, v in m.state_dict().items()}", m=model)
+def jail_model(student, device, spec, state, mode=None):
+    """The same model inside the student's process, `state` loaded, on `device`."""
+    layers = [student.build(f"nn.{name}", *args) for name, *args in spec]
+    return student.build("model.loaded", student.build("nn.Sequential", *layers), state, device,
+                         mode=mode)
+
+
+def outputs_of(student, model, X, mode="eval"):
+    """What the jail's model computes on X (in eval mode unless asked): verified values."""
+    return student.build("model.outputs", model, X, mode=mode)
+
+
+def local_outputs(model, X):
+    model.eval()
+    with torch.no_grad():
+        return model(X).detach()
+
+
+# -- the student's own model (build_classifier) --------------------------------
+
+def built_model(student, device, mode="eval"):
+    """build_classifier()'s model on `device`, in `mode`; failing if it is not an nn.Module."""
+    model = student.build_classifier()
+    if not isinstance(model, Handle):
+        fail("build_classifier must return an nn.Module instance (for example an nn.Sequential), "
+             f"got {describe(model)}")
+    try:
+        return student.build("training.model_on", model, device, mode=mode)
+    except StudentError as e:
+        if e.type_name == "TypeError" and "expected an nn.Module" in (e.message or ""):
+            fail("build_classifier must return an nn.Module instance (for example an "
+                 f"nn.Sequential), got {model.type_name}")
+        raise
+
+
+def logits_of(student, model, X):
+    """The (N, 10) logits of the student's model on images the check chose (eval mode)."""
+    try:
+        out = outputs_of(student, model, X)
+    except StudentError as e:
+        if e.not_implemented:
+            raise
+        fail(f"your model cannot take a batch of images of shape {tuple(X.shape)}: "
+             f"{e.message.splitlines()[0] if e.message else e}. Start it with nn.Flatten().")
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (len(X), 10):
+        what = tuple(out.shape) if isinstance(out, torch.Tensor) else describe(out)
+        fail(f"your model should map images ({len(X)}, 1, 8, 8) to logits ({len(X)}, 10), got {what}")
+    return out
 
 
 # -- the reference training loop, and the usual ways to get it wrong -------
 
 def reference_train(model, X, y, epochs, lr, seed, *, zero_grad=True, reduction="mean",
-                    order="randperm", epoch_loss="mean", lr_used=None, loss_kind="ce"):
+                    order="randperm", epoch_loss="mean", lr_used=None, loss_kind="ce",
+                    mode="train"):
     # Plain SGD written out (what torch.optim.SGD does without momentum), so that the
     # check process need not import torch.optim's heavy dependencies.
     g = torch.Generator().manual_seed(seed)
     step_size = lr if lr_used is None else lr_used
     params = [p for p in model.parameters() if p.requires_grad]
-    model.train()
+    model.train(mode == "train")
     n = len(X)
     loader = (DataLoader(TensorDataset(X, y), batch_size=BATCH_SIZE, shuffle=True, generator=g)
               if order == "dataloader" else None)
@@ -173,28 +239,14 @@ TRAIN_MISTAKES = [
 ]
 
 
-def states_close(a, b, atol, rtol):
-    if not isinstance(a, dict) or set(a) != set(b):
-        return False
-    for k in b:
-        if not isinstance(a[k], torch.Tensor) or a[k].shape != b[k].shape:
-            return False
-        if not torch.allclose(a[k].double(), b[k].double(), atol=atol, rtol=rtol):
-            return False
-    return True
+def outputs_close(a, b, atol, rtol):
+    return (isinstance(a, torch.Tensor) and a.shape == b.shape
+            and torch.allclose(a.double(), b.double(), atol=atol, rtol=rtol))
 
 
 def tolerances(device):
-    return (1e-5, 1e-4) if device == "cpu" else (1e-4, 1e-3)
-
-
-def describe_state_error(actual, expected):
-    worst, where = 0.0, ""
-    for k in expected:
-        d = (actual[k].double() - expected[k].double()).abs().max().item() if actual[k].numel() else 0.0
-        if d > worst:
-            worst, where = d, k
-    return f"the trained parameters differ from the reference (largest difference {worst:.3g} in {where})"
+    """(atol, rtol) for a trained model's outputs."""
+    return (1e-4, 1e-4) if device == "cpu" else (1e-3, 1e-3)
 
 
 def assert_losses_type(losses, epochs):
@@ -234,41 +286,63 @@ def assert_labels_shape(labels, n):
 # ---------------------------------------------------------------------------
 
 
-def run_student_training(student, case, device, n, epochs, lr, h, *, probe=False, before=None):
-    """Train a check-made MLP (known initial state) with the student's train_classifier."""
+def run_student_training(student, case, device, n, epochs, lr, h, *, spec=mlp, mode=None,
+                         before=None):
+    """Train a check-made model (known initial state) with the student's train_classifier.
+
+    spec(h): the model's layers; mode: "train"/"eval" to hand it over in that mode; before(model):
+    called just before train_classifier.
+    """
     seed = case.rng.randrange(1, 10**6)
     X, y = make_digits(n, case.generator)
-    init = random_state(local_mlp(h), case.generator)
-    model = jail_model(student, device, MLP_EXPR, init, probe=probe, h=h)
+    layers = spec(h)
+    init = random_state(local_model(layers), case.generator)
+    probe = torch.cat([random_inputs(case, 12), X[:12]])
+    model = jail_model(student, device, layers, init, mode=mode)
     if before is not None:
         before(model)
     losses = student.train_classifier(model, X, y, epochs, lr, seed)
-    return dict(X=X, y=y, init=init, seed=seed, losses=losses, model=model,
-                epochs=epochs, lr=lr, h=h)
+    return dict(X=X, y=y, init=init, seed=seed, losses=losses, model=model, probe=probe,
+                epochs=epochs, lr=lr, layers=layers)
 
 
 def reference(run, **mistake):
-    model = local_mlp(run["h"])
+    """(epoch losses, outputs on the probe inputs) of the check's own loop, correct or mistaken."""
+    model = local_model(run["layers"])
     model.load_state_dict(run["init"])
-    return reference_train(model, run["X"], run["y"], run["epochs"], run["lr"], run["seed"],
-                           **mistake)
+    losses, _ = reference_train(model, run["X"], run["y"], run["epochs"], run["lr"], run["seed"],
+                                **mistake)
+    return losses, local_outputs(model, run["probe"])
+
+
+def initial_outputs(run):
+    model = local_model(run["layers"])
+    model.load_state_dict(run["init"])
+    return local_outputs(model, run["probe"])
 
 
 def assert_trained_like_reference(student, run, device, mistakes):
-    state = jail_state(student, run["model"])
+    """The trained model, read by its outputs (eval mode) on the check's probe inputs, must compute
+    what the check's own run of the recipe gives; a match with a mistaken run names the mistake."""
+    got = outputs_of(student, run["model"], run["probe"])
     _, expected = reference(run)
     atol, rtol = tolerances(device)
-    if states_close(state, expected, atol, rtol):
+    if outputs_close(got, expected, atol, rtol):
         return
-    if states_close(state, run["init"], 0.0, 0.0):
-        fail("after train_classifier the parameters did not change at all. Is "
-             "optimizer.step() called after loss.backward(), and optimizer.zero_grad() before "
-             "backward (not between backward and step)? Is the optimizer built on "
-             "model.parameters() of the model you were given?")
+    if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
+        fail(f"after train_classifier the model maps {len(run['probe'])} images to "
+             f"{getattr(got, 'shape', type(got).__name__)}, expected {tuple(expected.shape)}: "
+             "train the model you are given, do not replace what it computes")
+    if outputs_close(got, initial_outputs(run), 1e-6, 1e-6):
+        fail("after train_classifier the model computes exactly what it computed before: its "
+             "parameters did not change at all. Is optimizer.step() called after loss.backward(), "
+             "and optimizer.zero_grad() before backward (not between backward and step)? Is the "
+             "optimizer built on model.parameters() of the model you were given?")
     for mistake, text in mistakes:
         _, wrong = reference(run, **mistake)
-        if states_close(state, wrong, atol, rtol):
-            fail(f"after train_classifier the parameters are wrong: {text}.")
-    fail("after train_classifier the parameters are wrong: "
-         + describe_state_error(state, expected)
-         + ". Follow the recipe of the instructions step by step.")
+        if outputs_close(got, wrong, atol, rtol) and not outputs_close(wrong, expected, atol, rtol):
+            fail(f"after train_classifier the model computes the wrong outputs: {text}.")
+    worst = (got.double() - expected.double()).abs().max().item()
+    fail("after train_classifier the model computes the wrong outputs: on the check's images its "
+         f"logits differ from the reference run's by up to {worst:.3g}. Follow the recipe of the "
+         "instructions step by step.")
