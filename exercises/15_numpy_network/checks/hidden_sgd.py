@@ -147,7 +147,9 @@ def _shape_diagnosis(actual, expected, what):
 def assert_array(actual, expected, what, *, dtype=None, tol=1e-7, variants=()):
     """ndarray type, shape (with a diagnosis), dtype, then values by relative error."""
     if type(actual) is not np.ndarray:
-        kind = type(actual).__name__
+        # A handle's type name is the student's process's account: fine in a failure message.
+        kind = getattr(actual, "type_name", None) if type(actual).__name__ == "Handle" else None
+        kind = f"an object of type {kind} (not a plain ndarray)" if kind else type(actual).__name__
         extra = (" (a torch tensor? this exercise is NumPy only)" if "Tensor" in kind else "")
         raise AssertionError(f"{what} should be a numpy.ndarray, got {kind}{extra}.")
     expected = np.asarray(expected)
@@ -203,7 +205,7 @@ def assert_grads(grads, expected, *, dtype=None, tol=1e-7, variants=(), names=PA
                     variants=[(text, g[name]) for text, g in variants])
 # ---------------------------------------------------------------------------
 
-from grader.checks import hint, points, target  # noqa: E402
+from grader.checks import claim_fail, hint, points, target  # noqa: E402
 
 
 def make_params(case, dtype=np.float64):
@@ -255,12 +257,16 @@ def check_sgd_leaves_inputs_unchanged(student, case):
     params, grads = make_params(case)
     lr = 0.05
     new = student.sgd_step_np(params, grads, lr)
+    assert_new_params(new, params, grads, lr)
+    # The arrays the check sent are copies in the student's process: whether they
+    # changed there cannot be seen in what comes back. The process reports it (a
+    # claim): it can cost this check, never earn it.
     mutated = sorted(getattr(student.last_call, "mutated", ()) or ())
     if mutated:
-        raise AssertionError(
-            f"sgd_step_np modified its input(s) {mutated} in place. Return a NEW dict of NEW "
-            "arrays (params[name] - lr * grads[name]); do not use -= on params.")
-    assert_new_params(new, params, grads, lr)
+        claim_fail(
+            f"your process reports that sgd_step_np modified its input(s) {mutated} in place. "
+            "Return a NEW dict of NEW arrays (params[name] - lr * grads[name]); do not use -= "
+            "on params.")
 
 
 @points(1)

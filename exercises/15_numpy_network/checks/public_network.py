@@ -147,7 +147,9 @@ def _shape_diagnosis(actual, expected, what):
 def assert_array(actual, expected, what, *, dtype=None, tol=1e-7, variants=()):
     """ndarray type, shape (with a diagnosis), dtype, then values by relative error."""
     if type(actual) is not np.ndarray:
-        kind = type(actual).__name__
+        # A handle's type name is the student's process's account: fine in a failure message.
+        kind = getattr(actual, "type_name", None) if type(actual).__name__ == "Handle" else None
+        kind = f"an object of type {kind} (not a plain ndarray)" if kind else type(actual).__name__
         extra = (" (a torch tensor? this exercise is NumPy only)" if "Tensor" in kind else "")
         raise AssertionError(f"{what} should be a numpy.ndarray, got {kind}{extra}.")
     expected = np.asarray(expected)
