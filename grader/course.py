@@ -169,6 +169,17 @@ class Course:
         return not (self.root / "solutions").is_dir()
 
 
+def grading_budget(limits: dict, checks: int | None = None) -> float:
+    """Seconds one grading may take: `grading_s` if the course sets it, else the
+    per-call timeout once per check and once more, at most BUDGET_TIMEOUTS_CAP
+    timeouts (`checks` None: that cap, the most any grading may take)."""
+    if limits.get("grading_s"):
+        return float(limits["grading_s"])
+    timeout = float(limits["timeout_s"])
+    cap = BUDGET_TIMEOUTS_CAP * timeout
+    return cap if checks is None else min(timeout * (checks + 1), cap)
+
+
 def _read_yaml(path: Path):
     try:
         with open(path, encoding="utf-8") as f:
