@@ -10,12 +10,17 @@ from pathlib import Path
 import click
 
 from grader.cli import EXIT_NOT_FULL, EXIT_OK, UsageError, _course, _exercise, main
+from grader.safe_text import line
 
 EXIT_INTERRUPTED = 130
 
 
 class Progress:
-    """A progress bar on a terminal (done/total, rate, ETA); one line per student otherwise."""
+    """A progress bar on a terminal (done/total, rate, ETA); one line per student otherwise.
+
+    Student names and notes come from the submissions folder: each is printed
+    through safe_text.line, so none can move the cursor or forge a line.
+    """
 
     def __init__(self, workers: int):
         self.tty = sys.stdout.isatty()
@@ -48,7 +53,7 @@ class Progress:
 
     def student_done(self, student: str, cells) -> None:
         if self.bar is None:
-            click.echo(f"{student}  " + "  ".join(f"{ex} {text}" for ex, text in cells))
+            click.echo(f"{line(student)}  " + "  ".join(f"{ex} {line(text)}" for ex, text in cells))
 
     def finish(self) -> None:
         if self.bar is not None:
@@ -70,7 +75,7 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
     finally:
         book.close()
     try:
-        exports.write_all(view, report)
+        exports.write_all(view, report, reveal_hidden=reveal_hidden)
         report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored)
     except OSError as e:
         raise UsageError(f"cannot write the reports in {report}: {e.strerror or e}") from None
@@ -143,7 +148,7 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
         progress.finish()
         raise UsageError(f"{getattr(e, 'filename', '') or report}: {e.strerror or e}") from None
     for note in summary.ignored:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {line(note)}", err=True)
     view = _write_reports(report, reveal_hidden)
     click.echo(f"{summary.students} student(s): graded {summary.gradings}, already graded"
                f" {summary.reused}, missing {summary.missing}"
@@ -151,7 +156,7 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     click.echo(f"wrote {report / 'grades.csv'}, {report / 'results.json'},"
                f" {report / 'index.html'} and {len(view.students)} student page(s)")
     for student, exercise, why in summary.errors[:10]:
-        click.echo(f"could not grade {student}/{exercise}: {why}", err=True)
+        click.echo(f"could not grade {line(student)}/{exercise}: {line(why)}", err=True)
     if summary.errors:
         click.echo(f"{len(summary.errors)} grading(s) failed; run the same command to retry them",
                    err=True)

@@ -139,6 +139,9 @@ class DrillPlugin:
 
     # -- collection
     def pytest_collection_modifyitems(self, items):
+        # Every visible check runs before any hidden one: nothing the student's
+        # code keeps from a hidden check's inputs can come back in a visible one.
+        items.sort(key=lambda item: item.path.name.startswith("hidden_"))
         for item in items:
             fn = item.obj
             path = item.path.name
@@ -154,6 +157,14 @@ class DrillPlugin:
             self.order.append(item.nodeid)
         if self.on_collected is not None:
             self.on_collected(len(items))
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        record = self.records.get(nodeid)
+        if record is not None:
+            # What the student's code prints from now on belongs to this check
+            # (and is withheld with it when it is hidden).
+            self.session.stdout.begin(record.id)
+            self.session.stderr.begin(record.id)
 
     def pytest_runtest_setup(self, item):
         record = self.records[item.nodeid]

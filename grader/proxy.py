@@ -7,9 +7,13 @@ Checks see it through `Student`, the `student` fixture.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import select
 import signal
 import socket
+import struct
+import termios
 import threading
 import time
 from dataclasses import dataclass, field
@@ -199,38 +203,101 @@ def _plain(value, depth=0) -> bool:
 # ------------------------------------------------------------------ output
 
 class Capture:
-    """Keeps the first `limit` bytes of a stream; counts the rest."""
+    """Keeps the first `limit` bytes of a stream, counts the rest, and knows which check printed what.
+
+    `begin(owner)` marks where a check starts: what was read before the mark
+    belongs to the check before. The jail flushes its streams before every
+    reply, so once a reply has arrived, what the student's code printed during
+    that call is in the pipe; begin() reads exactly what the pipe holds then
+    (FIONREAD), under the lock the drain thread reads with, so nothing printed
+    before the mark is counted after it, however late the drain thread runs.
+    """
 
     def __init__(self, limit: int):
         self.limit = limit
         self.kept = bytearray()
         self.total = 0
         self.lock = threading.Lock()
+        self.fds: set[int] = set()            # read ends still being drained
+        self.marks: list[tuple[int, object]] = [(0, None)]   # (offset, owner from there on)
+
+    def _take(self, chunk: bytes) -> None:
+        room = self.limit - len(self.kept)
+        if room > 0:
+            self.kept += chunk[:room]
+        self.total += len(chunk)
 
     def drain(self, fd: int) -> threading.Thread:
+        os.set_blocking(fd, False)
+        with self.lock:
+            self.fds.add(fd)
+
         def run():
-            with os.fdopen(fd, "rb", buffering=0) as f:
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            try:
                 while True:
-                    chunk = f.read(1 << 16)
-                    if not chunk:
-                        return
+                    poller.poll()
                     with self.lock:
-                        room = self.limit - len(self.kept)
-                        if room > 0:
-                            self.kept += chunk[:room]
-                        self.total += len(chunk)
+                        try:
+                            chunk = os.read(fd, 1 << 16)
+                        except BlockingIOError:
+                            continue          # begin() took it first
+                        if not chunk:
+                            return
+                        self._take(chunk)
+            except (OSError, ValueError):
+                return
+            finally:
+                with self.lock:
+                    self.fds.discard(fd)
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
         return thread
 
-    def text(self) -> str:
+    def begin(self, owner) -> None:
+        """From now on, what arrives belongs to `owner` (a check's id)."""
         with self.lock:
-            text = self.kept.decode("utf-8", errors="replace")
-            if self.total > self.limit:
-                text += (f"\n[output cut: {self.total:,} bytes were printed,"
-                         f" the first {self.limit:,} are kept]\n")
-            return text
+            for fd in list(self.fds):
+                try:
+                    pending = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+                    while pending > 0:
+                        chunk = os.read(fd, min(pending, 1 << 16))
+                        if not chunk:
+                            break
+                        self._take(chunk)
+                        pending -= len(chunk)
+                except (BlockingIOError, OSError):
+                    continue
+            self.marks.append((self.total, owner))
+
+    def segments(self) -> list[tuple[object, str]]:
+        """(owner, text) in order, over the kept bytes; owner None: before the first check."""
+        with self.lock:
+            out = []
+            for (start, owner), (end, _) in zip(self.marks, self.marks[1:] + [(self.total, None)]):
+                piece = bytes(self.kept[min(start, self.limit):min(end, self.limit)])
+                if piece:
+                    out.append((owner, piece.decode("utf-8", errors="replace")))
+            return out
+
+    def cut_note(self) -> str:
+        if self.total <= self.limit:
+            return ""
+        return (f"\n[output cut: {self.total:,} bytes were printed,"
+                f" the first {self.limit:,} are kept]\n")
+
+    def owners(self) -> list[list]:
+        """[owner, characters] for text(): which check printed which part of it."""
+        return [[owner, len(text)] for owner, text in self.segments()]
+
+    def text(self) -> str:
+        return "".join(text for _, text in self.segments()) + self.cut_note()
 
 
 # ------------------------------------------------------------------ session

@@ -3,8 +3,11 @@
 Rendered with the jinja2 templates in grader/templates/. Every page is one
 self-contained file: inline CSS, inline SVG plots drawn from the data, no
 script, no font, nothing fetched, so it opens from a file:// URL, offline,
-on a phone. A student page shows a hidden check's outcome and points, never
-its title, message or hint, unless `reveal_hidden` (after the due date).
+on a phone. A student page (and `grade exercise --html`) is rendered from
+grader.redact.student_view: a hidden check shows its title, outcome, points
+and a diagnosis, never its evidence or what the student's code printed while
+it ran, unless `reveal_hidden` (after the due date). Every interpolated
+string goes through grader.safe_text (finalize), then autoescape.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from pathlib import Path
 
 import jinja2
 
+from grader import safe_text
 from grader.classroom.exports import number, write_atomic
+from grader.redact import student_view
 from grader.report_terminal import STATUS_WORDS
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -46,7 +51,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=safe_text.html_value)
     env.filters["number"] = number
     env.filters["colour"] = score_colour
     env.filters["percent"] = _percent
@@ -69,6 +74,7 @@ def exercise_section(result: dict | None, *, slug: str, title: str, points: floa
 
 def write_exercise_page(result: dict, exercise, path: Path, reveal_hidden: bool = False) -> None:
     """`grade exercise NN --html PATH`: the same section a student page shows."""
+    result = student_view(result, reveal_hidden)
     section = exercise_section(result, slug=exercise.slug,
                                title=exercise.text(exercise.title, "en"),
                                points=float(result.get("max_score") or exercise.points))
@@ -88,7 +94,7 @@ def render_student(view, student, reveal_hidden: bool) -> str:
     sections = []
     for ex in view.exercises:
         cell = student.cells[ex["slug"]]
-        sections.append(exercise_section(cell.result, slug=ex["slug"],
+        sections.append(exercise_section(student_view(cell.result, reveal_hidden), slug=ex["slug"],
                                          title=_title(ex["title"], ex["slug"]),
                                          points=ex["points"], state=cell.state, note=cell.note))
     return _environment().get_template("student.html").render(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import click
+
+from grader import safe_text
+from grader.redact import student_view
 
 MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("✗", "red"),
          "timeout": ("⏱", "yellow"), "crashed": ("✗", "magenta"), "skipped": ("-", "bright_black"),
@@ -25,13 +27,9 @@ def use_colour(stream=None) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
-# Control characters (C0 but tab and newline, DEL, C1): in text the student's code
-# produced they could move the cursor, clear the screen and paint a fake score.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control characters and bidi overrides (the student's code chose this text) made visible."""
+    return safe_text.terminal(text)
 
 
 def _indent(text: str, prefix: str = "      ") -> str:
@@ -42,20 +40,23 @@ def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int =
     def style(text, **kw):
         return click.style(text, **kw) if colour else text
 
+    # What a student sees: hidden checks' evidence and output withheld.
+    result = student_view(result)
     out = []
     head = title or result["exercise"]
-    out.append(style(head, bold=True) + (f"  ({result['student']})" if result.get("student") else ""))
+    out.append(style(head, bold=True)
+               + (f"  ({safe_text.line(result['student'])})" if result.get("student") else ""))
     if result["status"] in STATUS_WORDS:
         out.append(style(STATUS_WORDS[result["status"]], fg="red", bold=True)
                    + (f": {_visible(result['message'])}" if result.get("message") else ""))
     elif result.get("message"):
-        out.append(style(result["message"], fg="bright_black"))
+        out.append(style(_visible(result["message"]), fg="bright_black"))
     shown_import_message = result["status"] in ("syntax_error", "import_error", "timeout", "crashed")
     for check in result["checks"]:
         mark, fg = MARKS.get(check["outcome"], ("?", None))
         points = f"{check['score']:g}/{check['points']:g}"
         hidden = check["visibility"] == "hidden"
-        label = check["title"] + (style("  [hidden]", fg="bright_black") if hidden else "")
+        label = safe_text.line(check["title"]) + (style("  [hidden]", fg="bright_black") if hidden else "")
         out.append(f"  {style(mark, fg=fg)} {label}  {style(points, fg='bright_black')}")
         if check["outcome"] == "passed":
             continue

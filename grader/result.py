@@ -37,6 +37,9 @@ def finish_result(result: dict, records, load_problem, session, duration_s: floa
     result["duration_s"] = round(duration_s, 3)
     result["stdout"] = session.stdout.text()
     result["stderr"] = session.stderr.text()
+    # Which check printed which part (grader.redact withholds a hidden check's).
+    result["output_owners"] = {"stdout": session.stdout.owners(),
+                               "stderr": session.stderr.owners()}
     result["sandbox"] = session.sandbox
     if load_problem is not None:
         result["status"] = load_problem.status
@@ -50,6 +53,34 @@ def finish_result(result: dict, records, load_problem, session, duration_s: floa
             result["message"] = "your file defines none of the exercise's functions"
     if any(r.grader_error for r in records):
         result["grader_errors"] = sum(r.grader_error for r in records)
+    return bounded(result)
+
+
+# What one result may hold of text the student's code chose (messages quote its
+# exceptions and values, stdout is what it printed): cut here, in the check
+# process, whatever the jail did or did not cut.
+MAX_MESSAGE_CHARS = 16_000
+MAX_OUTPUT_CHARS = 1 << 20
+MAX_SANDBOX_CHARS = 16_000
+
+
+def bounded(result: dict) -> dict:
+    """The result with every student-provided string cut to a sane size (in place)."""
+    import json
+    from grader.safe_text import cap
+    for key in ("message", "student"):
+        if isinstance(result.get(key), str):
+            result[key] = cap(result[key], MAX_MESSAGE_CHARS if key == "message" else 500)
+    for key in ("stdout", "stderr"):
+        if isinstance(result.get(key), str):
+            result[key] = cap(result[key], MAX_OUTPUT_CHARS)
+    for check in result.get("checks") or []:
+        for key in ("message", "hint", "title", "diagnosis"):
+            if isinstance(check.get(key), str):
+                check[key] = cap(check[key], MAX_MESSAGE_CHARS if key == "message" else 2000)
+    sandbox = result.get("sandbox")
+    if sandbox and len(json.dumps(sandbox, default=str)) > MAX_SANDBOX_CHARS:
+        result["sandbox"] = {"error": "the jail's report of its confinement was too large"}
     return result
 
 

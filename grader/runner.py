@@ -12,6 +12,7 @@ import gc
 import io
 import os
 import contextlib
+import stat
 import sys
 import time
 from dataclasses import dataclass
@@ -145,11 +146,23 @@ def read_source(path: Path) -> tuple[str, tuple[str, str] | None]:
     if path.is_dir():
         raise SubmissionError(f"{path} is a directory, not a Python file")
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            return "", ("syntax_error", f"your file is {size:,} bytes; the limit is"
-                                        f" {MAX_SOURCE_BYTES:,}")
-        data = path.read_bytes()
+        # Never blocking (a FIFO would wait for a writer forever), then only a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise SubmissionError(f"{path} is not a regular file (a named pipe, a socket or"
+                                      " a device?)")
+            if st.st_size > MAX_SOURCE_BYTES:
+                return "", ("syntax_error", f"your file is {st.st_size:,} bytes; the limit is"
+                                            f" {MAX_SOURCE_BYTES:,}")
+            os.set_blocking(fd, True)
+            with os.fdopen(os.dup(fd), "rb") as f:
+                data = f.read(MAX_SOURCE_BYTES + 1)
+        finally:
+            os.close(fd)
+        if len(data) > MAX_SOURCE_BYTES:
+            return "", ("syntax_error", f"your file is over {MAX_SOURCE_BYTES:,} bytes, the limit")
     except FileNotFoundError:
         raise SubmissionError(f"{path}: no such file") from None
     except OSError as e:

@@ -3,11 +3,15 @@
 - grades.csv: one row per student (id, one column per exercise, total,
   percentage), for a spreadsheet or an LMS grade column. A missing exercise
   scores 0. Nothing in it depends on timing, so the same gradebook always
-  gives the same bytes.
-- results.json: everything, every result document included.
-- gradescope/<student>/results.json: Gradescope's autograder format
+  gives the same bytes. The id goes through safe_text.csv_cell: never a
+  formula, one line, and two different ids never give the same cell.
+- results.json: everything, every result document included (the
+  instructor's file: hidden checks' evidence too).
+- gradescope/<file id>/results.json: Gradescope's autograder format
   (score, tests[] with name, score, max_score, output, visibility, ...), so
-  the same checks can feed a Gradescope assignment.
+  the same checks can feed a Gradescope assignment. A student sees it: it
+  is built from grader.redact.student_view (hidden checks' evidence and
+  output withheld unless reveal_hidden).
 
 Every file is written to a temporary name and renamed, so a crash leaves
 the previous version whole.
@@ -23,9 +27,8 @@ import tempfile
 from pathlib import Path
 
 from grader import __version__
-
-# A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from grader.redact import student_view
+from grader.safe_text import csv_cell, terminal
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -57,16 +60,12 @@ def number(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _safe_cell(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def grades_csv(view) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", *[ex["slug"] for ex in view.exercises], "total", "percentage"])
     for s in view.students:
-        writer.writerow([_safe_cell(s.id),
+        writer.writerow([csv_cell(s.id),
                          *[number(s.cells[ex["slug"]].score) for ex in view.exercises],
                          number(s.total), f"{s.percentage:.2f}"])
     return out.getvalue()
@@ -108,8 +107,9 @@ def results_json(view) -> str:
     return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
-def gradescope_results(student, exercises) -> dict:
-    """One student in Gradescope's results.json format (all exercises, one test per check)."""
+def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
+    """One student in Gradescope's results.json format (all exercises, one test per check),
+    from the student's view of each result (grader.redact)."""
     tests = []
     output = []
     seconds = 0.0
@@ -118,15 +118,15 @@ def gradescope_results(student, exercises) -> dict:
         name = ex["title"].get("en", ex["slug"])
         if cell.result is None:
             why = "no file was submitted" if cell.state == "missing" else "not graded yet"
-            output.append(f"{ex['slug']}: {why}" + (f" ({cell.note})" if cell.note else ""))
+            output.append(f"{ex['slug']}: {why}" + (f" ({terminal(cell.note)})" if cell.note else ""))
             tests.append({"name": f"{ex['slug']}: {name}", "score": 0.0,
                           "max_score": ex["points"], "status": "failed", "output": why,
                           "visibility": "visible", "execution_time": 0.0})
             continue
-        result = cell.result
+        result = student_view(cell.result, reveal_hidden)
         seconds += float(result.get("duration_s", 0.0))
         if result.get("message"):
-            output.append(f"{ex['slug']}: {result['message']}")
+            output.append(f"{ex['slug']}: {terminal(result['message'])}")
         for number_in_ex, c in enumerate(result["checks"], 1):
             text = c["message"] or ""
             if c.get("hint") and c["outcome"] != "passed":
@@ -136,7 +136,7 @@ def gradescope_results(student, exercises) -> dict:
                 "number": f"{ex['slug'].split('_', 1)[0]}.{number_in_ex}",
                 "score": float(c["score"]), "max_score": float(c["points"]),
                 "status": "passed" if c["outcome"] == "passed" else "failed",
-                "output": text,
+                "output": terminal(text),
                 # Gradescope's own word for "shown once the due date has passed".
                 "visibility": "after_due_date" if c["visibility"] == "hidden" else "visible",
                 "execution_time": round(float(c.get("duration_s", 0.0)), 4),
@@ -147,11 +147,22 @@ def gradescope_results(student, exercises) -> dict:
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_all(view, report_dir: Path) -> None:
+def write_all(view, report_dir: Path, reveal_hidden: bool = False) -> None:
     report_dir = Path(report_dir)
     write_atomic(report_dir / "grades.csv", grades_csv(view))
     write_atomic(report_dir / "results.json", results_json(view))
+    folder = report_dir / "gradescope"
     for s in view.students:
-        write_atomic(report_dir / "gradescope" / s.file_id / "results.json",
-                     json.dumps(gradescope_results(s, view.exercises),
+        write_atomic(folder / s.file_id / "results.json",
+                     json.dumps(gradescope_results(s, view.exercises, reveal_hidden),
                                 ensure_ascii=False) + "\n")
+    # A student who left, or whose file id changed (a new name that would have
+    # collided with it): their old file goes, so no folder holds another's grade.
+    current = {s.file_id for s in view.students}
+    for old in folder.glob("*/results.json"):
+        if old.parent.name not in current:
+            try:
+                os.unlink(old)
+                os.rmdir(old.parent)
+            except OSError:
+                pass

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.result import bounded
+
 SCHEMA_VERSION = "1"
 
 TABLES = """
@@ -105,6 +107,12 @@ class Gradebook:
         """Record what a run found, in one transaction: the course, the exercises
         graded, every student and their current submission for those exercises."""
         slugs = [ex.slug for ex in exercises]
+        taken: dict[str, str] = {}
+        for s in students:   # one student, one row, one set of files: never shared
+            other = taken.setdefault(file_ids[s.id].lower(), s.id)
+            if other != s.id:
+                raise GradebookError(f"students {other!r} and {s.id!r} would share the file id"
+                                     f" {file_ids[s.id]!r}")
         with self._transaction():
             for key, value in course_info.items():
                 self._set_meta(key, json.dumps(value, ensure_ascii=False))
@@ -138,6 +146,7 @@ class Gradebook:
     def save(self, student: str, exercise: str, sha256: str, device: str, result: dict,
              flags: list) -> None:
         """One finished grading: one transaction, replacing an earlier one of the same file."""
+        result = bounded(result)   # whatever the worker sent: no string of it is unbounded
         with self._transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

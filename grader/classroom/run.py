@@ -13,7 +13,7 @@ from pathlib import Path
 from grader.classroom import flags
 from grader.classroom.gradebook import Gradebook
 from grader.classroom.pool import Pool, Task
-from grader.classroom.submissions import discover, file_ids
+from grader.classroom.submissions import discover
 
 
 # ------------------------------------------------------------------ a class run
@@ -47,7 +47,7 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
     summary = RunSummary(students=len(students), ignored=ignored)
     book = Gradebook(report / "gradebook.sqlite")
     try:
-        ids = file_ids([s.id for s in students])
+        ids = {s.id: s.file_id for s in students}   # unique in the class (submissions.file_ids)
         book.set_roster(course_info(course), exercises, students, ids, device)
         book.set_meta("ignored", ignored)
         tasks, left = [], {}

@@ -5,9 +5,10 @@ jail is a fork of its parent (the zygote), so it holds a copy of the
 parent's whole memory: if the parent had ever loaded the course, the salt
 would be in it. This file looks in three ways: the course's modules in
 sys.modules (at import), every readable mapping of /proc/self/mem that is not
-a file (heap, stacks, freed memory included; in outer()), and every dict,
-list and tuple the garbage collector knows, after unfreezing the zygote's
-frozen heap (in center_rows()).
+a file and holds a page (heap, stacks, freed memory included), and every
+dict, list and tuple the garbage collector knows, after unfreezing the
+zygote's frozen heap; all at import (the exercise's rules forbid loops and gc
+in its functions and their helpers).
 
 The salt is searched for as two halves (SALT_HEAD then SALT_TAIL right after
 it), never joined, so the search cannot find its own needle.
@@ -34,33 +35,45 @@ def _found_in(data: bytes) -> bool:
     return False
 
 
+def _regions():
+    """(start, end) of every readable mapping that is not a file and holds any page."""
+    out, current = [], None
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if fields and "-" in fields[0] and len(fields) >= 5 and ":" not in fields[0]:
+                perms, name = fields[1], (fields[5] if len(fields) > 5 else "")
+                current = None
+                if perms.startswith("r") and (not name or name.startswith("[")) and \
+                        name not in ("[vvar]", "[vsyscall]", "[vdso]"):
+                    current = [int(x, 16) for x in fields[0].split("-")]
+            elif fields[:1] == ["Rss:"] and current is not None and int(fields[1]) > 0:
+                out.append(tuple(current))
+                current = None
+    return out
+
+
 def _scan_memory() -> tuple[bool, int]:
     """Every readable mapping that is not a file (heap, stacks, anonymous memory)."""
     scanned = 0
     found = False
-    with open("/proc/self/maps") as f:
-        regions = f.read().splitlines()
+    buffer = bytearray(CHUNK)
     fd = os.open("/proc/self/mem", os.O_RDONLY)
     try:
-        for line in regions:
-            fields = line.split()
-            span, perms = fields[0], fields[1]
-            name = fields[5] if len(fields) > 5 else ""
-            if not perms.startswith("r") or (name and not name.startswith("[")) or \
-                    name in ("[vvar]", "[vsyscall]", "[vdso]"):
-                continue
-            start, end = (int(x, 16) for x in span.split("-"))
+        for start, end in _regions():
             tail = b""
             for offset in range(start, end, CHUNK):
+                view = memoryview(buffer)[:min(CHUNK, end - offset)]
                 try:
-                    data = os.pread(fd, min(CHUNK, end - offset), offset)
+                    n = os.preadv(fd, [view], offset)
                 except OSError:
                     break
-                scanned += len(data)
+                data = buffer if n == CHUNK else bytes(view[:n])
+                scanned += n
                 # The end of the last chunk too: a salt may straddle two chunks.
-                if _found_in(data) or _found_in(tail + data[:64]):
+                if _found_in(data) or _found_in(tail + bytes(view[:64])):
                     found = True
-                tail = data[-64:]
+                tail = bytes(view[max(0, n - 64):n])
     finally:
         os.close(fd)
     return found, scanned
@@ -106,18 +119,11 @@ def _search_memory():
         print(f"BLOCKED salt in /proc/self/mem: {type(e).__name__}: {e}")
 
 
-# One search per call (each call has its own deadline), the first time each runs.
-_SEARCHES = {"outer": _search_memory,
-             "center_rows": lambda: _report("salt in gc objects", _scan_objects())}
-
-
-def _search_once(name):
-    search = _SEARCHES.pop(name, None)
-    if search is not None:
-        search()
-
-
+# At import: every function of the exercise has rules (no loops, no gc) that
+# hold in the helpers it calls too.
 _report("the course's modules in sys.modules", _scan_modules())
+_search_memory()
+_report("salt in gc objects", _scan_objects())
 
 
 def broadcast_shape(a, b):
@@ -140,12 +146,10 @@ def can_broadcast(a, b):
 
 
 def outer(x, y):
-    _search_once("outer")
     return x[:, None] * y[None, :]
 
 
 def center_rows(x):
-    _search_once("center_rows")
     return x - x.mean(dim=1, keepdim=True)
 
 

@@ -1,0 +1,90 @@
+"""What a student may see of a result: every student-visible file is built from this view.
+
+A hidden check keeps its title, function, outcome, points and score, and a
+diagnosis the grader itself words from the outcome. It loses its evidence:
+the message (expected and actual values, the seed, the student's exception,
+which may quote the inputs), the hint, the time it took, and whatever the
+student's code printed while it ran (grader.proxy.Capture attributes output
+to the check that was running; a result's `output_owners` says which part of
+stdout and stderr is whose). Every visible check runs before any hidden one,
+so nothing a hidden check handed the student's code can come back through a
+visible one. A message that a visible check of the same result shows word
+for word (a rule broken in the source, say) is no secret and is kept.
+
+None of this carries the salt: results never hold it (seeds are derived from
+it, and a seed appears only in a failure's evidence).
+
+`reveal_hidden` (after the due date: `grade report --reveal-hidden`) shows
+everything.
+"""
+
+from __future__ import annotations
+
+import copy
+
+# The grader's own words for a hidden check that did not pass.
+DIAGNOSIS = {
+    "failed": "this hidden check failed",
+    "error": "your code raised an exception in this hidden check",
+    "timeout": "your code did not finish in time in this hidden check",
+    "crashed": "the student process crashed in this hidden check",
+    "constraint": "your code broke a rule of the exercise in this hidden check",
+    "skipped": "this hidden check was skipped",
+}
+WITHHELD_OUTPUT = "[what your code printed while hidden checks ran is shown after the due date]"
+
+
+def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | None:
+    """A copy of `result` with hidden checks' evidence withheld (unless reveal_hidden)."""
+    if result is None or reveal_hidden:
+        return result
+    checks = result.get("checks") or []
+    hidden_ids = {c.get("id") for c in checks if c.get("visibility") == "hidden"}
+    if not hidden_ids:
+        return result
+    view = copy.deepcopy(result)
+    visible_messages = {c.get("message") for c in checks
+                        if c.get("visibility") != "hidden" and c.get("message")}
+    for c in view["checks"]:
+        if c.get("visibility") != "hidden":
+            continue
+        message = c.get("message") or ""
+        if c.get("outcome") == "passed":
+            c["message"] = ""
+        elif message not in visible_messages:
+            c["message"] = DIAGNOSIS.get(c.get("outcome"), "this hidden check did not pass")
+        c["hint"] = ""
+        c["duration_s"] = 0.0
+        c["withheld"] = True
+        for key in ("seed", "stdout", "stderr", "evidence"):
+            c.pop(key, None)
+    # Time is a channel too: only what the visible checks took.
+    view["duration_s"] = round(sum(float(c.get("duration_s") or 0.0) for c in view["checks"]), 3)
+    owners = result.get("output_owners") or {}
+    for stream in ("stdout", "stderr"):
+        view[stream] = _visible_output(result.get(stream) or "", owners.get(stream), hidden_ids)
+    view.pop("output_owners", None)
+    return view
+
+
+def _visible_output(text: str, owners, hidden_ids: set) -> str:
+    """The parts of `text` printed outside hidden checks, and a fixed note (no count)."""
+    if not isinstance(owners, list):
+        # No attribution (a result from an older grader): none of it can be shown.
+        return WITHHELD_OUTPUT + "\n"
+    out, position = [], 0
+    for entry in owners:
+        try:
+            owner, length = entry[0], int(entry[1])
+        except (TypeError, ValueError, IndexError):
+            return WITHHELD_OUTPUT + "\n"
+        piece = text[position:position + max(length, 0)]
+        position += max(length, 0)
+        if owner not in hidden_ids:
+            out.append(piece)
+    shown = "".join(out)
+    if position < len(text) and owners and owners[-1][0] not in hidden_ids:
+        # Cut while a visible check printed: say so, but not the count (which
+        # would include what hidden checks printed after).
+        shown += "\n[output cut]"
+    return shown + ("\n" if shown and not shown.endswith("\n") else "") + WITHHELD_OUTPUT + "\n"
