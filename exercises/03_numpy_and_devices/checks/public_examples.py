@@ -52,7 +52,7 @@ def check_pick_device_here(student, device):
     # The grader knows whether this grading has a GPU (--device cuda); asking the
     # student's process would be taking its word for it. Without one, torch is
     # told to say so (grader/jail/builders/devices.py), on any machine.
-    available = device == "cuda"
+    available = torch.device(device).type == "cuda"
     if not available:
         student.build("devices.pretend_cuda", False)
     try:
