@@ -279,6 +279,11 @@ def check_lenet_output_is_differentiable(student, case, device):
             raise
         if "does not require grad" in e.message or "does not have a grad_fn" in e.message:
             fail(f"your LeNet's output is not part of the autograd graph, so {graph}")
+        if "in-place operation" in e.message:
+            fail(f"backpropagating through your LeNet failed: {e.type_name}: {e.message}\n"
+                 "forward() changes a tensor in place that autograd needs (its input?): use "
+                 "out-of-place operations, for example F.relu(x), not F.relu(x, inplace=True) "
+                 "or x.relu_() on the input")
         raise
     want_x, want = _expected_gradients(state, x, weights)
     rtol, atol = _tolerances(device)

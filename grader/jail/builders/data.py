@@ -21,6 +21,16 @@ def plus(a, b):
     return a + b
 
 
+@builder("data.draw_global")
+def draw_global(n: int):
+    """n numbers drawn from torch's global RNG, as the rest of a program would draw them.
+
+    A check uses it to move the global RNG to a state of its choosing before it
+    reads the state (probe.rng_state) around a call of the student's code.
+    """
+    return torch.rand(int(n))
+
+
 # ------------------------------------------------------------------ vision models
 
 @builder("vision.state_shapes")
