@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 
 from grader import fn
+from grader.i18n import _, pick
 from grader.compare import (CheckFailure, ClaimFailure, assert_equal, assert_number, assert_tensor,
                             describe)
 from grader.proxy import Claim, Handle, StudentError, TensorClaims, claims
@@ -31,14 +32,19 @@ def _tag(key: str, value):
     return decorate
 
 
+def _both(en, zh):
+    """An author's text in both languages; the language is picked when the check runs."""
+    return {"en": en, "zh": zh} if zh else en
+
+
 def points(n: float):
     """How many points the check is worth (default 1)."""
     return _tag("_drill_points", float(n))
 
 
-def hint(text: str):
-    """Shown under a failure: a nudge, not the answer."""
-    return _tag("_drill_hint", text)
+def hint(text: str, zh: str | None = None):
+    """Shown under a failure: a nudge, not the answer (zh: the same in Simplified Chinese)."""
+    return _tag("_drill_hint", _both(text, zh))
 
 
 def target(function: str):
@@ -46,24 +52,31 @@ def target(function: str):
     return _tag("_drill_target", function)
 
 
-def title(text: str):
-    """The check's title (otherwise: the docstring's first line)."""
-    return _tag("_drill_title", text)
+def title(text: str | None = None, zh: str | None = None):
+    """The check's title (otherwise: the docstring's first line); zh: its Chinese form."""
+    def decorate(fn):
+        fn._drill_title = _both(text, zh) if text else None
+        if zh:
+            fn._drill_title_zh = zh
+        return fn
+    return decorate
 
 
-def fail(message: str):
-    """Fail the check with a message written for the student."""
-    raise CheckFailure(message)
+def fail(diagnosis: str, *, zh: str | None = None, evidence: str = ""):
+    """Fail the check: `diagnosis` names the mistake (shown even for a hidden check, so
+    it must not quote the inputs); `evidence` holds the concrete values (withheld for a
+    hidden check); `zh`: the diagnosis in Simplified Chinese."""
+    raise CheckFailure(pick(diagnosis, zh), evidence)
 
 
-def claim_fail(message: str):
+def claim_fail(message: str, *, zh: str | None = None, evidence: str = ""):
     """Fail the check on what the student's process says about itself (a claim).
 
     Use it whenever the reason is a claim (claims(t), student.last_call, a
     Claim's value, a handle's attribute): it costs the points, and the
     claim-forging test knows a lying process would escape it.
     """
-    raise ClaimFailure(message)
+    raise ClaimFailure(pick(message, zh), evidence)
 
 
 @contextlib.contextmanager
@@ -78,6 +91,8 @@ def raises_student(expected: type | str = Exception):
         if isinstance(expected, type) and expected is Exception:
             return
         if e.type_name != name:
-            raise CheckFailure(f"{e.where} raised {e.type_name}, expected {name}") from None
+            raise CheckFailure(_("{where} raised {got}, expected {want}").format(
+                where=e.where, got=e.type_name, want=name), e.message[:2000]) from None
         return
-    raise CheckFailure(f"expected your code to raise {name}, but it returned normally")
+    raise CheckFailure(_("expected your code to raise {name}, but it returned normally").format(
+        name=name))

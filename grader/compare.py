@@ -13,13 +13,25 @@ import math
 
 import torch
 
+from grader.i18n import _
 from grader.proxy import Handle
 
 SMALL_VIEW = 36  # show whole tensors up to this many elements
 
 
 class CheckFailure(AssertionError):
-    """A check's verdict: the message is written for the student."""
+    """A check's verdict for the student, in two parts.
+
+    `diagnosis`: what kind of mistake it is ("your result looks transposed"),
+    shown even for a hidden check, so it must not quote the check's inputs or
+    anything the student's code chose to say. `evidence`: the concrete inputs,
+    expected and actual values, the seed; withheld for a hidden check.
+    """
+
+    def __init__(self, diagnosis: str, evidence: str = ""):
+        self.diagnosis = diagnosis
+        self.evidence = evidence
+        super().__init__(diagnosis + (("\n" + evidence) if evidence else ""))
 
 
 class ClaimFailure(CheckFailure):
@@ -38,13 +50,20 @@ def _fmt_shape(shape) -> str:
 def describe(value, returned: bool = True) -> str:
     """A short, safe description of any value (`returned`: it came from the student)."""
     if isinstance(value, Handle):
-        return f"a {value.type_name} object"
+        return _("a {type} object").format(type=value.type_name)
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {_fmt_shape(value.shape)} and dtype {value.dtype}"
+        return _("a tensor of dtype {dtype}").format(dtype=value.dtype)
     if value is None:
-        return "None (did you forget a return statement?)" if returned else "None"
-    text = repr(value)
-    return f"a {type(value).__name__} ({text[:60] + '...' if len(text) > 60 else text})"
+        if returned and CONTEXT.get("function") in CONTEXT.get("without_return", ()):
+            return _("None: your function has no return statement")
+        return "None"
+    return _("a {type}").format(type=type(value).__name__)
+
+
+# Set by the plugin for each check: the function under test, and the student's
+# functions that have no `return <value>` in their source (so that "you forgot
+# a return statement" is said only when it is true).
+CONTEXT: dict = {}
 
 
 def _view(t: torch.Tensor) -> str:
@@ -71,20 +90,20 @@ def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:
 def diagnose_shape(actual: tuple, expected: tuple) -> str:
     a, e = tuple(actual), tuple(expected)
     if len(a) == len(e) == 2 and a == e[::-1]:
-        return "it looks transposed (rows and columns swapped)"
+        return _("it looks transposed (rows and columns swapped)")
     if len(a) == len(e) and sorted(a) == sorted(e):
-        return "the right sizes in the wrong order: a transpose or permute is off"
+        return _("the right sizes in the wrong order: a transpose or permute is off")
     if _drop_ones(a) == _drop_ones(e) and len(a) < len(e):
-        return "a size-1 axis is missing (keepdim=True, or an unsqueeze/None index?)"
+        return _("a size-1 axis is missing (keepdim=True, or an unsqueeze/None index?)")
     if _drop_ones(a) == _drop_ones(e) and len(a) > len(e):
-        return "there is an extra size-1 axis (squeeze it, or drop keepdim=True)"
+        return _("there is an extra size-1 axis (squeeze it, or drop keepdim=True)")
     if math.prod(a) > math.prod(e) and _broadcast_shape(e, a) == a:
-        return ("it is bigger than expected: an accidental broadcast, for example"
-                " (n,) combined with (n, 1) gives (n, n)")
+        return _("it is bigger than expected: an accidental broadcast, for example"
+                 " (n,) combined with (n, 1) gives (n, n)")
     if math.prod(a) == math.prod(e):
-        return "the same number of elements arranged differently (a reshape or view is off)"
+        return _("the same number of elements arranged differently (a reshape or view is off)")
     if len(a) != len(e):
-        return f"it has {len(a)} dimension(s), expected {len(e)}"
+        return _("it has {got} dimension(s), expected {want}").format(got=len(a), want=len(e))
     return ""
 
 
@@ -126,15 +145,16 @@ def diagnose_values(actual: torch.Tensor, expected: torch.Tensor, rtol, atol) ->
         return ""
     a, e = actual.double(), expected.double()
     if a.dim() == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 1 and _close(a, e.T, rtol, atol):
-        return "your result is the transpose of the expected one"
+        return _("your result is the transpose of the expected one")
     if _close(a, -e, rtol, atol):
-        return "your result has the wrong sign"
+        return _("your result has the wrong sign")
     nonzero = e.abs() > 1e-6
     if nonzero.sum() >= 2:
         ratios = a[nonzero] / e[nonzero]
         r = ratios.median().item()
         if math.isfinite(r) and abs(r - 1) > 1e-3 and abs(r) > 1e-6 and _close(a, e * r, rtol, atol):
-            return f"your result is {r:.4g} times the expected one (a constant factor is off)"
+            return _("your result is {factor} times the expected one (a constant factor is off)"
+                     ).format(factor=f"{r:.4g}")
     diff = (a - e).flatten()
     if diff.numel() >= 2:
         c = diff.median().item()
@@ -149,45 +169,68 @@ def _default_tolerances(dtype):
     return default_tolerances(dtype)
 
 
+def _name(name: str) -> str:
+    return _("result") if name == "result" else name
+
+
 def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, inputs=(),
                   device="auto", check_dtype=True, name="result"):
-    """Fail with a learner-grade message unless `actual` matches `expected`."""
+    """Fail with a learner-grade diagnosis and evidence unless `actual` matches `expected`."""
     expected = expected.detach()
+    shown = _name(name)
     if not isinstance(actual, torch.Tensor):
-        raise CheckFailure(f"your {name} should be a torch.Tensor of shape"
-                           f" {_fmt_shape(expected.shape)}, but it is {describe(actual)}")
+        raise CheckFailure(
+            _("your {name} should be a torch.Tensor, but it is {what}").format(
+                name=shown, what=describe(actual)),
+            _("expected shape {shape}").format(shape=_fmt_shape(expected.shape))
+            + _inputs_view(inputs))
     if tuple(actual.shape) != tuple(expected.shape):
         why = diagnose_shape(actual.shape, expected.shape)
-        raise CheckFailure(f"your {name} has shape {_fmt_shape(actual.shape)}, expected"
-                           f" {_fmt_shape(expected.shape)}" + (f": {why}" if why else "")
-                           + _inputs_view(inputs))
+        raise CheckFailure(
+            _("your {name} has the wrong shape").format(name=shown) + (f": {why}" if why else ""),
+            _("shape {got}, expected {want}").format(got=_fmt_shape(actual.shape),
+                                                      want=_fmt_shape(expected.shape))
+            + _inputs_view(inputs))
     if check_dtype and actual.dtype != expected.dtype:
-        raise CheckFailure(f"your {name} has dtype {actual.dtype}, expected {expected.dtype}"
-                           + _inputs_view(inputs))
+        raise CheckFailure(
+            _("your {name} has dtype {got}, expected {want}").format(
+                name=shown, got=actual.dtype, want=expected.dtype) + _dtype_why(actual, expected),
+            _inputs_view(inputs).lstrip("\n"))
     if expected.dtype != actual.dtype:
         expected = expected.to(actual.dtype)
     try:
         _assert_close(actual.detach(), expected, rtol=rtol, atol=atol,
                       equal_nan=False, check_device=False)
     except AssertionError:
-        raise CheckFailure(_value_message(actual.detach(), expected, rtol, atol, name,
-                                          inputs)) from None
+        diagnosis, evidence = _value_message(actual.detach(), expected, rtol, atol, shown, inputs)
+        raise CheckFailure(diagnosis, evidence) from None
     # The values are right (verified); what the jail says about the tensor can
     # still cost the check (a claim), never earn it.
     meta = getattr(actual, "_drill_meta", None)
     if meta is not None and meta.type_name != "Tensor":
-        extra = (" (return a plain tensor, for example the computed value or .detach())"
+        extra = (_(" (return a plain tensor, for example the computed value or .detach())")
                  if meta.type_name == "Parameter" else "")
-        raise ClaimFailure(f"your {name} must be a plain torch.Tensor, not a {meta.type_name}{extra}")
+        raise ClaimFailure(_("your {name} must be a plain torch.Tensor, not a {type}").format(
+            name=shown, type=meta.type_name) + extra)
     if meta is not None and device is not None:
         want = (meta.input_device or "cpu") if device == "auto" else str(device)
         if torch.device(meta.device).type != torch.device(want).type:
-            raise ClaimFailure(f"your {name} is on {meta.device}, but it should be on {want}"
-                               + (" like the input" if device == "auto" and meta.input_device else "")
-                               + " (create new tensors with device=x.device)")
+            raise ClaimFailure(
+                _("device mistake: your {name} is on {got}, but the input was on {want}; create"
+                  " new tensors with device=x.device (or torch.zeros_like(x)), and never call"
+                  " .cpu() on a result").format(name=shown, got=meta.device, want=want))
 
 
-def _value_message(actual, expected, rtol, atol, name, inputs) -> str:
+def _dtype_why(actual, expected) -> str:
+    if expected.dtype == torch.float64 and actual.dtype == torch.float32:
+        return _(": the float64 input went through float32 somewhere (a torch.tensor(...) or"
+                 " torch.zeros(...) without dtype=x.dtype?)")
+    if expected.dtype == torch.int64 and actual.is_floating_point():
+        return _(": integers went through floating point (large int64 values lose digits there)")
+    return ""
+
+
+def _value_message(actual, expected, rtol, atol, name, inputs) -> tuple[str, str]:
     if rtol is None or atol is None:
         rtol, atol = _default_tolerances(actual.dtype if actual.is_floating_point() else expected.dtype)
     a, e = actual, expected
@@ -195,22 +238,24 @@ def _value_message(actual, expected, rtol, atol, name, inputs) -> str:
         a, e = a.to(torch.int64), e.to(torch.int64)
     if not (a.is_floating_point() or a.is_complex()):
         a, e = a.double(), e.double()
-    lines = []
+    notes, evidence = [], []
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
-        lines.append(f"your {name} has NaN at {int(bad_nan.sum())} position(s) where a number was"
-                     " expected (an overflow, 0/0, or log of a negative number?)")
+        notes.append(_("NaN where a number was expected (an overflow, 0/0, or log of a negative"
+                       " number?)"))
     bad_inf = torch.isinf(a) & ~torch.isinf(e)
     if bad_inf.any():
-        lines.append(f"your {name} has inf at {int(bad_inf.sum())} position(s)"
-                     " (an overflow: is the computation numerically stable?)")
+        notes.append(_("inf where a number was expected (an overflow: is the computation"
+                       " numerically stable?)"))
     err = (a - e).abs()
     tol = atol + rtol * e.abs()
     wrong = ~(err <= tol) & ~(torch.isnan(a) & torch.isnan(e))
     count = int(wrong.sum())
     total = a.numel()
-    lines.insert(0, f"your {name} has the right shape {_fmt_shape(a.shape)} but {count} of"
-                    f" {total} values are wrong ({100.0 * count / max(total, 1):.0f}%)")
+    percent = f"{100.0 * count / max(total, 1):.0f}%"
+    diagnosis = _("your {name} has the right shape but {percent} of its values are wrong").format(
+        name=name, percent=percent)
+    evidence.append(_("{count} of {total} values are wrong").format(count=count, total=total))
     finite = torch.where(torch.isfinite(err), err, torch.full_like(err, -1.0))
     where = divmod_index(int(finite.flatten().argmax()), tuple(a.shape))
     idx = where if where else ()
@@ -218,14 +263,18 @@ def _value_message(actual, expected, rtol, atol, name, inputs) -> str:
     if worst >= 0 and total:
         scale = abs(e[idx].item())
         rel = f", relative {worst / scale:.3g}" if scale > 1e-12 else ""
-        lines.append(f"largest error {worst:.4g}{rel} at index {list(idx)}:"
-                     f" expected {e[idx].item():.6g}, yours {a[idx].item():.6g}")
+        evidence.append(_("largest error {worst}{rel} at index {index}: expected {want}, yours"
+                          " {got}").format(worst=f"{worst:.4g}", rel=rel, index=list(idx),
+                                           want=f"{e[idx].item():.6g}", got=f"{a[idx].item():.6g}"))
     guess = diagnose_values(actual, expected, rtol, atol)
     if guess:
-        lines.append(f"hint from the grader: {guess}")
+        notes.append(guess)
     if total <= SMALL_VIEW:
-        lines.append(f"expected:\n    {_view(expected)}\nyours:\n    {_view(actual)}")
-    return "\n".join(lines) + _inputs_view(inputs)
+        evidence.append(_("expected:") + f"\n    {_view(expected)}\n" + _("yours:")
+                        + f"\n    {_view(actual)}")
+    if notes:
+        diagnosis += ": " + "; ".join(notes)
+    return diagnosis, "\n".join(evidence) + _inputs_view(inputs)
 
 
 def divmod_index(flat: int, shape: tuple) -> tuple:
@@ -239,31 +288,37 @@ def divmod_index(flat: int, shape: tuple) -> tuple:
 def _inputs_view(inputs) -> str:
     shown = []
     for i, t in enumerate(inputs):
+        label = _("input {n}").format(n=i + 1)
         if isinstance(t, torch.Tensor) and t.numel() <= SMALL_VIEW:
-            shown.append(f"input {i + 1}:\n    {_view(t)}")
+            shown.append(f"{label}:\n    {_view(t)}")
         elif isinstance(t, torch.Tensor):
-            shown.append(f"input {i + 1}: shape {_fmt_shape(t.shape)}, dtype {t.dtype}")
+            shown.append(f"{label}: " + _("shape {shape}, dtype {dtype}").format(
+                shape=_fmt_shape(t.shape), dtype=t.dtype))
         else:
-            shown.append(f"input {i + 1}: {t!r}"[:200])
+            shown.append(f"{label}: {t!r}"[:200])
     return ("\n" + "\n".join(shown)) if shown else ""
 
 
 def assert_number(actual, expected, *, rel=1e-6, abs=1e-9, type=float, name="result"):
     """`actual` must be a Python number of `type` (not a tensor), close to `expected`."""
+    shown = _name(name)
     if isinstance(actual, torch.Tensor):
-        raise CheckFailure(f"your {name} is a tensor; return a Python {type.__name__}"
-                           " (use .item())")
+        raise CheckFailure(_("your {name} is a tensor; return a Python {type} (use .item())"
+                             ).format(name=shown, type=type.__name__))
     if isinstance(actual, bool) or not isinstance(actual, (int, float)) or (
             type is int and not isinstance(actual, int)):
-        raise CheckFailure(f"your {name} should be a Python {type.__name__}, but it is"
-                           f" {describe(actual)}")
+        raise CheckFailure(_("your {name} should be a Python {type}, but it is {what}").format(
+            name=shown, type=type.__name__, what=describe(actual)))
     if type is int:
         if actual != expected:
-            raise CheckFailure(f"your {name} is {actual}, expected {expected}")
+            raise CheckFailure(_("your {name} is not the expected number").format(name=shown),
+                               _("yours {got}, expected {want}").format(got=actual, want=expected))
         return
     if not math.isclose(actual, expected, rel_tol=rel, abs_tol=abs) and not (
             math.isnan(actual) and math.isnan(expected)):
-        raise CheckFailure(f"your {name} is {actual:.8g}, expected {expected:.8g}")
+        raise CheckFailure(_("your {name} is not the expected number").format(name=shown),
+                           _("yours {got}, expected {want}").format(got=f"{actual:.8g}",
+                                                                    want=f"{expected:.8g}"))
 
 
 def assert_equal(actual, expected, what="result"):
@@ -271,7 +326,9 @@ def assert_equal(actual, expected, what="result"):
     if type(actual) is not type(expected) and not (
             isinstance(actual, (int, float)) and isinstance(expected, (int, float))
             and not isinstance(actual, bool)):
-        raise CheckFailure(f"your {what} should be {describe(expected, returned=False)}, but it is"
-                           f" {describe(actual)}")
+        raise CheckFailure(_("your {name} should be {want}, but it is {got}").format(
+            name=_name(what), want=describe(expected, returned=False), got=describe(actual)))
     if actual != expected:
-        raise CheckFailure(f"your {what} is {actual!r}, expected {expected!r}"[:2000])
+        raise CheckFailure(_("your {name} is not what was expected").format(name=_name(what)),
+                           _("yours {got}, expected {want}").format(got=repr(actual)[:1000],
+                                                                    want=repr(expected)[:1000]))

@@ -75,6 +75,7 @@ class Exercise:
     devices: list[str] = field(default_factory=lambda: ["cpu", "cuda"])
     preload: list[str] = field(default_factory=list)
     hidden_count: int = 0          # in a student bundle: hidden checks run at grading time
+    hidden_feedback: str = ""      # what hidden checks show: outcome | diagnosis | all ("": the course's)
 
     @property
     def number(self) -> str:
@@ -121,6 +122,11 @@ class Course:
     # Exercises whose files are missing or broken: slug -> why. One broken
     # exercise must not lock a class out of the others.
     broken: dict[str, str] = field(default_factory=dict)
+    hidden_feedback: str = "diagnosis"   # course.yaml feedback.hidden: outcome | diagnosis | all
+    language: str = ""                   # course.yaml language: the default for learners
+
+    def feedback_for(self, ex: Exercise) -> str:
+        return ex.hidden_feedback or self.hidden_feedback
 
     def find(self, ident: str) -> Exercise:
         """`03`, `3`, `03_broadcasting` and `broadcasting` all name the same exercise."""
@@ -228,6 +234,7 @@ def _load_exercise(folder: Path) -> Exercise:
             allow_processes=bool(jail.get("allow_processes", False)),
             devices=list(data.get("devices") or ["cpu", "cuda"]),
             preload=list(jail.get("preload", []) or []),
+            hidden_feedback=str((data.get("feedback") or {}).get("hidden", "") or ""),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise CourseError(f"{folder / 'exercise.yaml'}: invalid ({e}); run grade validate") from None
@@ -263,4 +270,6 @@ def load_course(root: Path) -> Course:
     title = data.get("title", {"en": root.name})
     return Course(root=root, title=title if isinstance(title, dict) else {"en": str(title)},
                   salt=str(data.get("salt", "")), limits=data.get("limits", {}) or {},
-                  exercises=exercises, weights=data.get("weights", {}) or {}, broken=broken)
+                  exercises=exercises, weights=data.get("weights", {}) or {}, broken=broken,
+                  hidden_feedback=str((data.get("feedback") or {}).get("hidden") or "diagnosis"),
+                  language=str(data.get("language") or ""))

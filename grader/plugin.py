@@ -15,7 +15,9 @@ import pytest
 
 from grader import constraints as rules
 from grader.cases import Case, seed_for
+from grader import compare
 from grader.compare import CheckFailure, ClaimFailure
+from grader.i18n import _, current, text_of
 from grader.proxy import (CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
                           StudentError, StudentImportError)
 
@@ -36,11 +38,13 @@ class CheckRecord:
     seed: int | None = None
     grader_error: bool = False
     basis: str = ""               # "claim": failed on what the student's process said of itself
+    evidence: str = ""            # inputs, expected and actual values, the seed: withheld when hidden
 
     def as_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "function": self.function,
                 "points": self.points, "score": self.score, "outcome": self.outcome,
-                "visibility": self.visibility, "message": self.message, "hint": self.hint,
+                "visibility": self.visibility, "message": self.message,
+                "evidence": self.evidence, "hint": self.hint,
                 "duration_s": round(self.duration_s, 4),
                 **({"basis": self.basis} if self.basis else {})}
 
@@ -51,7 +55,10 @@ MAX_MESSAGE_CHARS = 16_000
 def _title(fn) -> str:
     explicit = getattr(fn, "_drill_title", None)
     if explicit:
-        return explicit
+        return text_of(explicit)
+    zh = getattr(fn, "_drill_title_zh", None)
+    if zh and current() == "zh":
+        return zh
     doc = inspect.getdoc(fn)
     if doc:
         return doc.strip().splitlines()[0]
@@ -66,6 +73,7 @@ class _CallWatch:
         self.record = record
 
     def before_call(self, function: str) -> None:
+        compare.CONTEXT["function"] = function
         known = self.plugin.function_names
         if not self.record.function and (not known or function in known):
             self.record.function = function
@@ -90,11 +98,12 @@ class _CallWatch:
                 raise violation
         fn = self.plugin.exercise.function(function)
         if info.mutated and not (fn and fn.may_modify_inputs):
-            raise ClaimFailure(f"{function}() modified its input {', '.join(info.mutated)} in place;"
-                               " work on a copy (or use out-of-place operations)")
+            raise ClaimFailure(_("{function}() modified its input {names} in place; work on a"
+                                 " copy (or use out-of-place operations)").format(
+                function=function, names=", ".join(info.mutated)))
         if info.state_changed:
-            raise ClaimFailure(f"{function}() changed global torch state: "
-                               + "; ".join(info.state_changed))
+            raise ClaimFailure(_("{function}() changed global torch state: {what}").format(
+                function=function, what="; ".join(info.state_changed)))
 
 
 class DrillPlugin:
@@ -151,7 +160,7 @@ class DrillPlugin:
                 function=getattr(fn, "_drill_target", ""),
                 points=float(getattr(fn, "_drill_points", 1.0)),
                 visibility="hidden" if path.startswith("hidden_") else "visible",
-                hint=getattr(fn, "_drill_hint", ""),
+                hint=text_of(getattr(fn, "_drill_hint", "")),
             )
             self.records[item.nodeid] = record
             self.order.append(item.nodeid)
@@ -202,6 +211,7 @@ class DrillPlugin:
                 (isinstance(exc, ClaimFailure) or getattr(exc, "claimed", False)):
             record.basis = "claim"
         if isinstance(exc, ConstraintViolation):
+            # A rule break is never secret: all of it is the diagnosis.
             record.outcome, record.message = "constraint", str(exc)
         elif isinstance(exc, StudentImportError):
             record.outcome, record.message = "error", str(exc)
@@ -211,20 +221,27 @@ class DrillPlugin:
             record.not_attempted = exc.not_implemented or (
                 exc.type_name == "AttributeError" and exc.message.startswith("your file does not define"))
             record.outcome = "failed" if record.not_attempted else "error"
-            record.message = str(exc)
-            if exc.student_traceback and not exc.not_implemented:
-                record.message += "\n" + exc.student_traceback.rstrip()
+            record.message, record.evidence = exc.diagnosis(), exc.evidence()
         elif isinstance(exc, StaleHandle):
             record.outcome, record.message = "error", str(exc)
-        elif isinstance(exc, AssertionError):
+        elif isinstance(exc, CheckFailure):
             record.outcome = "failed"
-            record.message = str(exc) or "the check failed"
-            if record.seed is not None:
-                record.message += f"\n(inputs from seed {record.seed})"
+            record.message = exc.diagnosis or _("the check failed")
+            record.evidence = exc.evidence
+        elif isinstance(exc, AssertionError):
+            # A bare assert: its text quotes values, so it is evidence.
+            record.outcome = "failed"
+            record.message = _("your result is not what this check expected")
+            record.evidence = str(exc)
         else:
             # A bug in the check itself, not in the student's code.
             record.outcome, record.grader_error = "error", True
-            record.message = (f"the check itself failed ({type(exc).__name__}: {exc});"
-                              " please tell your instructor")
+            record.message = _("the check itself failed ({error}); please tell your instructor"
+                               ).format(error=f"{type(exc).__name__}: {exc}")
+        if record.outcome == "failed" and record.seed is not None and not record.not_attempted:
+            record.evidence = (record.evidence + "\n" if record.evidence else "") + \
+                _("(inputs from seed {seed})").format(seed=record.seed)
+        if len(record.evidence) > MAX_MESSAGE_CHARS:
+            record.evidence = record.evidence[:MAX_MESSAGE_CHARS] + "\n[...]"
         if len(record.message) > MAX_MESSAGE_CHARS:   # a check may quote a huge result
             record.message = record.message[:MAX_MESSAGE_CHARS] + "\n[message cut]"

@@ -68,10 +68,64 @@ class StudentError(Exception):
             text = f"{where} raised {self.type_name}: {self.message}"
         super().__init__(text)
 
+    call = ""   # the call that raised, as the check process sent it (set by Session.call)
+
     def with_info(self, info: "CallInfo") -> "StudentError":
         """Attach what the jail saw during the call that raised."""
         self.info = info
         return self
+
+    def diagnosis(self) -> str:
+        """What a hidden check may show: who raised what, and a tutor's sentence.
+
+        The exception's message is the student's process's text (it could carry
+        a hidden check's inputs out), so it is evidence, not diagnosis.
+        """
+        from grader.i18n import _
+        from grader.tutor import advice
+        if self.not_implemented:
+            return _("{where} is not implemented yet (it still raises NotImplementedError)"
+                     ).format(where=self.where)
+        if self.type_name in LIMIT_ERRORS:
+            return f"{self.where}: {self.message}"
+        line = _(" (your line {line})").format(line=self.line) if self.line else ""
+        text = _("{where} raised {type}{line}").format(where=self.where, type=self.type_name,
+                                                      line=line)
+        tip = advice(self.type_name, self.message)
+        return text + (": " + tip if tip else "")
+
+    def evidence(self) -> str:
+        from grader.i18n import _
+        if self.not_implemented:
+            return ""
+        parts = []
+        if self.call:
+            parts.append(_("the call: {call}").format(call=self.call))
+        parts.append(f"{self.type_name}: {self.message}")
+        if self.student_traceback:
+            parts.append(self.student_traceback.rstrip())
+        return "\n".join(parts)
+
+
+def _describe_argument(value) -> str:
+    if isinstance(value, torch.Tensor):
+        text = f"tensor {tuple(value.shape)} {str(value.dtype).removeprefix('torch.')}"
+        if value.numel() <= 12:
+            text += " " + str(value.tolist())
+        return text
+    if isinstance(value, Handle):
+        return f"<{value.type_name}>"
+    if isinstance(value, Fn):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe_call(name: str, args, kwargs) -> str:
+    """The call as the check sent it: shapes and dtypes, and small values."""
+    parts = [_describe_argument(a) for a in args]
+    parts += [f"{k}={_describe_argument(v)}" for k, v in kwargs.items()]
+    return f"{name.removesuffix('()')}({', '.join(parts)})"
 
 
 class LimitExceeded(StudentError):
@@ -610,6 +664,7 @@ class Session:
             value, info = self.ask("call", obj, where, function, **fields)
         except StudentError as e:
             self.last_call = getattr(e, "info", CallInfo(function=function))
+            e.call = describe_call(name or where, args, kwargs)
             raise
         self.last_call = info
         self.hooks.after_call(name or "", info)

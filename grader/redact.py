@@ -1,15 +1,22 @@
 """What a student may see of a result: every student-visible file is built from this view.
 
 A hidden check keeps its title, function, outcome, points and score, and a
-diagnosis the grader itself words from the outcome. It loses its evidence:
-the message (expected and actual values, the seed, the student's exception,
-which may quote the inputs), the hint, the time it took, and whatever the
+diagnosis. It loses its evidence (the `evidence` field: inputs, expected and
+actual values, the seed), its hint, the time it took, and whatever the
 student's code printed while it ran (grader.proxy.Capture attributes output
 to the check that was running; a result's `output_owners` says which part of
 stdout and stderr is whose). Every visible check runs before any hidden one,
 so nothing a hidden check handed the student's code can come back through a
-visible one. A message that a visible check of the same result shows word
-for word (a rule broken in the source, say) is no secret and is kept.
+visible one.
+
+The diagnosis is the check's own words (`message`, first line) only when the
+check failed on values it verified: the kind of mistake ("it looks
+transposed"), which the checks API keeps free of inputs, with every number
+in it masked (the student's result chooses those). Wherever the
+student's code chooses the words (its exception, a claim about itself, a
+call trace, the name of a type), the diagnosis is a fixed sentence of the
+grader's for the outcome. A message that a visible check of the same result
+shows word for word (a rule broken in the source, say) is no secret and is kept.
 
 None of this carries the salt: results never hold it (seeds are derived from
 it, and a seed appears only in a failure's evidence).
@@ -21,6 +28,13 @@ everything.
 from __future__ import annotations
 
 import copy
+import re
+
+from grader.safe_text import cap
+
+MAX_DIAGNOSIS_CHARS = 300
+# A number not glued to a word (float64 keeps its 64).
+_NUMBER = re.compile(r"(?<![A-Za-z_\d])[-+]?\d[\d_]*(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
 
 # The grader's own words for a hidden check that did not pass.
 DIAGNOSIS = {
@@ -36,7 +50,7 @@ WITHHELD_OUTPUT = "[what your code printed while hidden checks ran is shown afte
 
 def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | None:
     """A copy of `result` with hidden checks' evidence withheld (unless reveal_hidden)."""
-    if result is None or reveal_hidden:
+    if result is None or reveal_hidden or result.get("hidden_feedback") == "all":
         return result
     checks = result.get("checks") or []
     hidden_ids = {c.get("id") for c in checks if c.get("visibility") == "hidden"}
@@ -48,11 +62,7 @@ def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | Non
     for c in view["checks"]:
         if c.get("visibility") != "hidden":
             continue
-        message = c.get("message") or ""
-        if c.get("outcome") == "passed":
-            c["message"] = ""
-        elif message not in visible_messages:
-            c["message"] = DIAGNOSIS.get(c.get("outcome"), "this hidden check did not pass")
+        c["message"] = _diagnosis(c, visible_messages, result.get("hidden_feedback") or "diagnosis")
         c["hint"] = ""
         c["duration_s"] = 0.0
         c["withheld"] = True
@@ -65,6 +75,25 @@ def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | Non
         view[stream] = _visible_output(result.get(stream) or "", owners.get(stream), hidden_ids)
     view.pop("output_owners", None)
     return view
+
+
+def _diagnosis(check: dict, visible_messages: set, level: str = "diagnosis") -> str:
+    message = check.get("message") or ""
+    outcome = check.get("outcome")
+    if outcome == "passed":
+        return ""
+    if outcome == "constraint" and message and check.get("basis") != "claim":
+        return message          # a rule broken in the source is never secret
+    if message and message in visible_messages:
+        return message
+    if level == "outcome":
+        return DIAGNOSIS.get(outcome, "this hidden check did not pass")
+    if outcome == "failed" and check.get("basis") != "claim" and message.strip():
+        # A number in a diagnosis is the student's to choose ("off by a constant
+        # +0.8234" can be a hidden input): every one becomes #.
+        first = _NUMBER.sub("#", message.strip().splitlines()[0])
+        return cap(first, MAX_DIAGNOSIS_CHARS)
+    return DIAGNOSIS.get(outcome, "this hidden check did not pass")
 
 
 def _visible_output(text: str, owners, hidden_ids: set) -> str:

@@ -24,7 +24,8 @@ STATUS_WORDS = {
 
 def use_colour(stream=None) -> bool:
     stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+    # https://no-color.org: NO_COLOR set to any non-empty value turns colour off.
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
 def _visible(text: str) -> str:
@@ -60,11 +61,14 @@ def render(result: dict, *, colour: bool, title: str = "", hidden_pending: int =
         out.append(f"  {style(mark, fg=fg)} {label}  {style(points, fg='bright_black')}")
         if check["outcome"] == "passed":
             continue
-        if hidden:
-            out.append(style(f"      {check['outcome']}", fg="bright_black"))
+        if shown_import_message and check["outcome"] == "error":
             continue
-        if check["message"] and not (shown_import_message and check["outcome"] == "error"):
+        if check["message"]:
             out.append(_indent(check["message"]))
+        if check.get("evidence") and not hidden:
+            out.append(style(_indent(check["evidence"]), fg="bright_black"))
+            if check.get("evidence"):
+                out.append(_indent(check["evidence"]))
         if check.get("hint"):
             out.append(style(_indent("hint: " + check["hint"]), fg="cyan"))
     if result.get("stdout", "").strip():

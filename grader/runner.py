@@ -22,7 +22,7 @@ os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 import torch  # noqa: E402
 
-from grader import constraints  # noqa: E402
+from grader import compare, constraints, i18n  # noqa: E402
 from grader.course import grading_budget  # noqa: E402,F401  (re-exported)
 from grader.jail.zygote import ZygoteClient, start_zygote  # noqa: E402
 from grader.result import new_result, finish_result  # noqa: E402
@@ -85,6 +85,11 @@ class Grader:
               include_hidden: bool = True, claims: str = "honest", claim_log=None) -> dict:
         """Grade one file. `claims`: "honest"; "record" (into claim_log: a reference
         solution); "forge" (claim_log's claims replace the jail's: the lying-jail test)."""
+        if str(path).lower().endswith(".ipynb"):   # its code cells, as a .py (grader/notebook.py)
+            from grader import notebook
+            return notebook.grade(self, exercise, Path(path), device=device, student=student,
+                                  include_hidden=include_hidden, claims=claims,
+                                  claim_log=claim_log)
         self.warm_up()
         started = time.perf_counter()
         note = ""
@@ -93,6 +98,11 @@ class Grader:
             device = exercise.devices[0]
         result = new_result(exercise, student, device)
         result["message"] = note
+        # Messages are in the language of the grading; what hidden checks show
+        # of a failure is the course's (or the exercise's) choice (grader.redact).
+        result["lang"] = i18n.current()
+        result["hidden_feedback"] = self.course.feedback_for(exercise) \
+            if hasattr(self.course, "feedback_for") else "diagnosis"
         path = Path(path)
         source, problem = read_source(path)
         broken: dict[str, str] = {}
@@ -100,6 +110,7 @@ class Grader:
             try:
                 tree = ast.parse(source, filename=str(path))
                 broken = constraints.check_source(tree, source, exercise.constraints)
+                compare.CONTEXT["without_return"] = functions_without_return(tree)
             except SyntaxError as e:
                 line = (e.text or "").rstrip()
                 problem = ("syntax_error", f"syntax error on line {e.lineno}: {e.msg}"
@@ -139,6 +150,16 @@ class Grader:
             load_problem = session.import_failure
         return finish_result(result, records, load_problem, session,
                              time.perf_counter() - started)
+
+
+def functions_without_return(tree: ast.Module) -> set[str]:
+    """The file's functions that never `return` a value: their None is a forgotten return."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
+                isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node)):
+            found.add(node.name)
+    return found
 
 
 def read_source(path: Path) -> tuple[str, tuple[str, str] | None]:

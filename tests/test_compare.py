@@ -4,11 +4,11 @@ import pytest
 import torch
 
 from grader.compare import CheckFailure, assert_equal, assert_number, assert_tensor
-from grader.proxy import TensorMeta
+from grader.proxy import TensorClaims
 
 
 def from_jail(t, **meta):
-    t._drill_meta = TensorMeta(**meta)
+    t._drill_meta = TensorClaims(**meta)
     return t
 
 
@@ -24,8 +24,24 @@ def test_a_match_passes_within_tolerance():
 
 
 def test_not_a_tensor_says_what_it_is():
-    assert "None (did you forget a return statement?)" in failure(None, torch.ones(2))
+    from grader import compare
+    assert "but it is None" in failure(None, torch.ones(2))
+    assert "return statement" not in failure(None, torch.ones(2))
+    # "no return statement" only when the student's function really has none
+    compare.CONTEXT.update(function="outer", without_return={"outer"})
+    try:
+        assert "has no return statement" in failure(None, torch.ones(2))
+    finally:
+        compare.CONTEXT.clear()
     assert "a list" in failure([1.0, 2.0], torch.ones(2))
+
+
+def test_diagnosis_and_evidence_are_apart():
+    with pytest.raises(CheckFailure) as info:
+        assert_tensor(torch.zeros(4, 3), torch.zeros(3, 4), inputs=(torch.full((2,), 7.25),))
+    assert "transposed" in info.value.diagnosis and "7.25" not in info.value.diagnosis
+    assert "(4, 3)" not in info.value.diagnosis
+    assert "shape (4, 3), expected (3, 4)" in info.value.evidence and "7.25" in info.value.evidence
 
 
 def test_subclasses_and_parameters_are_refused():
@@ -51,7 +67,8 @@ def test_dtype_and_device():
     assert "dtype torch.float32, expected torch.float64" in failure(
         torch.zeros(2), torch.zeros(2, dtype=torch.float64))
     moved = from_jail(torch.zeros(2), device="cpu", input_device="cuda:0")
-    assert "on cpu, but it should be on cuda:0 like the input" in failure(moved, torch.zeros(2))
+    assert "device mistake: your result is on cpu, but the input was on cuda:0" in failure(
+        moved, torch.zeros(2))
 
 
 def test_value_messages_locate_and_explain():
@@ -66,7 +83,7 @@ def test_value_messages_locate_and_explain():
     one[1, 2] = 100
     msg = failure(one, e)
     assert "1 of 6 values are wrong" in msg and "at index [1, 2]" in msg and "expected 6" in msg
-    assert "NaN at 1 position" in failure(torch.tensor([1.0, float("nan")]), torch.tensor([1.0, 2.0]))
+    assert "NaN where a number was expected" in failure(torch.tensor([1.0, float("nan")]), torch.tensor([1.0, 2.0]))
 
 
 def test_integer_tensors_compare_exactly():
@@ -89,5 +106,5 @@ def test_assert_equal_names_types():
     assert_equal((3, 4), (3, 4))
     with pytest.raises(CheckFailure, match="should be a tuple"):
         assert_equal([3, 4], (3, 4))
-    with pytest.raises(CheckFailure, match=r"is \(4, 3\), expected \(3, 4\)"):
+    with pytest.raises(CheckFailure, match=r"yours \(4, 3\), expected \(3, 4\)"):
         assert_equal((4, 3), (3, 4))

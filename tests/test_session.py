@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from grader.proxy import (JailDied, Session, StaleHandle, Student, StudentError,
-                          StudentImportError, meta)
+                          StudentImportError, claims)
 
 SOURCE = '''
 import os, sys, time
@@ -84,11 +84,11 @@ def test_calls_return_plain_tensors_with_metadata(session):
     x, y = torch.randn(3), torch.randn(3)
     out = st.add(x, y)
     assert type(out) is torch.Tensor and torch.equal(out, x + y)
-    m = meta(out)
+    m = claims(out)
     assert m.device == "cpu" and m.input_device == "cpu" and m.grad_fn is None
-    assert meta(st.same(x)).shares_memory_with == ["x"]
-    assert meta(st.view_of(np.ones(3))).shares_memory_with == ["a"]
-    assert meta(st.add(x, y)).shares_memory_with == []
+    assert claims(st.same(x)).shares_memory_with == ["x"]
+    assert claims(st.view_of(np.ones(3))).shares_memory_with == ["a"]
+    assert claims(st.add(x, y)).shares_memory_with == []
 
 
 def test_requires_grad_and_autograd_happen_in_the_jail(session):
@@ -109,9 +109,12 @@ def test_handles_call_index_iterate(session):
     x = torch.randn(5, 3)
     out = layer(x)
     assert torch.allclose(out, x @ state["weight"].T + state["bias"], atol=1e-6)
-    assert meta(out).grad_fn == "AddmmBackward0" and meta(out).requires_grad
-    f = st.evaluate("lambda m, x: m(x).sum()")
-    assert abs(f(layer, x).item() - out.sum().item()) < 1e-4
+    assert claims(out).grad_fn == "AddmmBackward0" and claims(out).requires_grad
+    built = st.build("nn.Linear", 3, 2)
+    assert built.type_name == "Linear"
+    assert torch.allclose(st.build("model.outputs", layer, x), out.detach(), atol=1e-6)
+    with pytest.raises(StudentError, match="no builder named"):
+        st.build("os.system", "true")
 
 
 def test_mutation_and_state_changes_are_reported(session):
