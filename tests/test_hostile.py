@@ -44,8 +44,12 @@ SECRET_NAME = "DRILL_HOSTILE_SECRET"
 SECRET_VALUE = "s3cret-" + secrets.token_hex(12)
 
 
-def _make_course(folder: Path, allow_processes: bool, port: int, unix_socket: str) -> Path:
-    """A course with only 04_broadcasting, and the corpus as its submissions."""
+def _make_course(folder: Path, allow_processes: bool, port: int, unix_socket: str,
+                 rules: bool = True) -> Path:
+    """A course with only 04_broadcasting, and the corpus as its submissions.
+
+    `rules=False`: without 04's source rules, for entries marked `rules: false`.
+    """
     (folder / "exercises").mkdir(parents=True)
     shutil.copytree(ROOT / "exercises" / EXERCISE, folder / "exercises" / EXERCISE,
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -59,6 +63,11 @@ def _make_course(folder: Path, allow_processes: bool, port: int, unix_socket: st
         spec = folder / "exercises" / EXERCISE / "exercise.yaml"
         spec.write_text(spec.read_text(encoding="utf-8")
                         + "jail:\n  allow_processes: true\n", encoding="utf-8")
+    if not rules:
+        spec = folder / "exercises" / EXERCISE / "exercise.yaml"
+        exercise = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        exercise.pop("constraints", None)
+        spec.write_text(yaml.safe_dump(exercise, allow_unicode=True), encoding="utf-8")
     source = HOSTILE / "processes" if allow_processes else HOSTILE
     (folder / "submissions").mkdir()
     for path in source.glob("*.py"):
@@ -123,8 +132,11 @@ def corpus(tmp_path_factory):
     strict = _make_course(base / "strict", False, port, unix_path)
     processes = _make_course(base / "processes", True, port, unix_path)
     os.environ[SECRET_NAME] = SECRET_VALUE
+    unruled = _make_course(base / "unruled", False, port, unix_path, rules=False)
     graders = {"strict": (grader, strict, _snapshot(strict)),
-               "processes": (shared, processes, _snapshot(processes))}
+               "processes": (shared, processes, _snapshot(processes)),
+               "unruled": (Grader(course=load_course(unruled), zygote=grader.zygote), unruled,
+                           _snapshot(unruled))}
     # What a real jail of each kind says it had: a dangerous entry (a fork bomb,
     # kill(-1)) runs only if the jail itself reported the protection, not just the probe.
     active = {mode: set(g.grade(g.course.find(EXERCISE), folder / "solutions" / f"{EXERCISE}.py")
@@ -133,6 +145,7 @@ def corpus(tmp_path_factory):
     yield Corpus(
         graders=graders,
         missing={"strict": set(sandbox.missing_protections(False)),
+                 "unruled": set(sandbox.missing_protections(False)),
                  "processes": set(sandbox.missing_protections(True))},
         active=active, tcp=tcp, udp=udp, unix=unix)
     for s in (tcp, udp, unix):
@@ -306,7 +319,8 @@ def test_every_hostile_file_has_a_verdict():
 @pytest.mark.parametrize("name", list(VERDICTS))
 def test_hostile_submission(name, corpus):
     verdict = VERDICTS[name]
-    mode = "processes" if name.startswith("processes/") else "strict"
+    mode = "processes" if name.startswith("processes/") else \
+        "unruled" if verdict.get("rules") is False else "strict"
     grader, course_dir, before = corpus.graders[mode]
     required = set(verdict.get("requires", []))
     missing = (required & corpus.missing[mode]) | (required - corpus.active[mode])
