@@ -65,7 +65,8 @@ def check_lenet_size_and_output_shape(student, case, device):
     # What the process says about its size: a claim, it can only cost the point.
     count = _reported_count(student, net)
     if count != 61706:
-        claim_fail(f"your process reports {count} parameters in LeNet, expected 61,706: compare "
+        said = f"{count:,}" if isinstance(count, int) else "no count of its"
+        claim_fail(f"your process reports {said} parameters in LeNet, expected 61,706: compare "
                    f"your layers with {LAYERS}")
 
 
