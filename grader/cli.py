@@ -7,6 +7,7 @@ marks, 2 usage or configuration error (one line, never a traceback).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,105 @@ class UsageError(click.ClickException):
         click.echo(f"grade: {self.format_message()}", err=True)
 
 
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C (or SIGTERM) during a command: one line, exit 130 like a shell."""
+    exit_code = EXIT_INTERRUPTED
+
+    def show(self, file=None):
+        click.echo(f"\n{self.format_message()}", err=True)
+
+
+class _CommandUsageError(UsageError):
+    def show(self, file=None):
+        click.echo(self.format_message(), err=True)
+
+
+def _one_line(error: click.UsageError) -> UsageError:
+    """click's usage error (several lines) as ours: one line and where to look."""
+    path = error.ctx.command_path if error.ctx is not None else "grade"
+    message = error.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    return _CommandUsageError(f"{path}: {message} (try '{path} --help')")
+
+
+class GradeGroup(click.Group):
+    """The `grade` group: one-line usage errors, help lines never cut, Ctrl-C exits 130."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as e:
+            raise _one_line(e) from None
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def complete_exercise(ctx, param, incomplete: str):
+    """Shell completion of an exercise's name (see README: shell completion)."""
+    from click.shell_completion import CompletionItem
+    try:
+        root = ctx.find_root().params.get("course_path") or find_root()
+        course = load_course(Path(root).resolve())
+    except Exception:   # completion must never print a traceback into the shell
+        return []
+    items = []
+    for ex in course.exercises:
+        title = ex.text(ex.title, "en")
+        if ex.slug.startswith(incomplete):
+            items.append(CompletionItem(ex.slug, help=title))
+        elif ex.name.startswith(incomplete):
+            items.append(CompletionItem(ex.name, help=title))
+    return items
+
+
+def work_dir(course) -> Path:
+    """The student's workspace: work/ in the course folder, wherever the command runs."""
+    return Path(course.root) / "work"
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user can type it from here: relative when it is below the current folder."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def say(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def warn_broken(course, lang: str = "en") -> None:
+    """A broken exercise.yaml is never silently left out."""
+    for slug, why in course.broken.items():
+        click.echo(say(lang, f"warning: {slug} is left out: {why}",
+                       f"警告：{slug} 无法载入，未列出：{why}"), err=True)
+
+
 def _course(ctx) -> "Course":  # noqa: F821
     try:
         root = ctx.obj["course_path"] or find_root()
@@ -40,14 +140,20 @@ def _exercise(course, ident):
         raise UsageError(str(e)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GradeGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                              "max_content_width": 100})
 @click.option("--course", "course_path", type=click.Path(file_okay=False), default=None,
               help="The course folder (default: the nearest folder with course.yaml).")
 @click.version_option(package_name="torch-drills")
 @click.pass_context
 def main(ctx, course_path):
-    """torch-drills: PyTorch exercises, graded by checks your code cannot touch."""
+    """torch-drills: PyTorch exercises, graded by checks your code cannot touch.
+
+    Shell completion of commands and exercise names: see README (shell completion).
+    """
     ctx.obj = {"course_path": course_path}
+    if os.environ.get("NO_COLOR"):   # https://no-color.org: any non-empty value
+        ctx.color = False
 
 
 # ------------------------------------------------------------------ students
@@ -59,15 +165,19 @@ def list_cmd(ctx, lang):
     """Exercises, topic, points, and your best score."""
     from grader import progress
     course = _course(ctx)
+    warn_broken(course, lang)
     best = progress.best_scores(course)
+    # In a student bundle, out of what the public checks can give once graded here.
+    most = progress.max_scores(course) if course.is_release() else {}
     for ex in course.exercises:
         mine = best.get(ex.slug)
-        score = f"{mine:g}/{ex.points:g}" if mine is not None else f"-/{ex.points:g}"
+        top = most.get(ex.slug, ex.points)
+        score = f"{mine:g}/{top:g}" if mine is not None else f"-/{top:g}"
         click.echo(f"{ex.number}  {ex.text(ex.title, lang):<34} {ex.topic:<13} {score:>9}")
 
 
 @main.command()
-@click.argument("exercise")
+@click.argument("exercise", shell_complete=complete_exercise)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
 @click.pass_context
 def show(ctx, exercise, lang):
@@ -88,24 +198,38 @@ def show(ctx, exercise, lang):
 
 
 @main.command()
-@click.argument("exercise")
-@click.option("--dir", "workdir", type=click.Path(file_okay=False), default="work",
-              show_default=True, help="Your workspace.")
+@click.argument("exercise", shell_complete=complete_exercise)
+@click.option("--dir", "workdir", type=click.Path(file_okay=False), default=None,
+              help="Your workspace (default: work/ in the course folder, from any folder).")
+@click.option("--notebook", is_flag=True,
+              help="Write a Jupyter notebook (.ipynb): the instructions, then the starter in cells.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
+              help="The language of the notebook's instructions and of these messages.")
 @click.pass_context
-def start(ctx, exercise, workdir):
+def start(ctx, exercise, workdir, notebook, lang):
     """Copy the starter to your workspace (never overwrites)."""
     course = _course(ctx)
     ex = _exercise(course, exercise)
-    target = Path(workdir) / f"{ex.slug}.py"
+    folder = Path(workdir) if workdir else work_dir(course)
+    target = folder / f"{ex.slug}{'.ipynb' if notebook else '.py'}"
+    shown = shown_path(target)
     if target.exists():
-        click.echo(f"{target} already exists; it was left as it is.")
+        click.echo(say(lang, f"{shown} already exists; it was left as it is.",
+                       f"{shown} 已存在，未作改动。"))
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ex.starter, target)
+        if notebook:
+            from grader.notebook import write_starter
+            write_starter(ex, target, lang)
+        else:
+            shutil.copyfile(ex.starter, target)
     except OSError as e:
-        raise UsageError(f"cannot write {target}: {e.strerror}") from None
-    click.echo(f"wrote {target}; when ready: grade exercise {ex.number}")
+        raise UsageError(say(lang, f"cannot write {shown}: {e.strerror}",
+                             f"无法写入 {shown}：{e.strerror}")) from None
+    again = f"grade exercise {ex.number}" + (f" --file {shown}" if workdir else "")
+    click.echo(say(lang, f"wrote {shown}; when ready: {again}",
+                   f"已写入 {shown}；完成后运行：{again}"))
 
 
 def _resolve_device(device: str) -> str:
@@ -126,21 +250,24 @@ def _resolve_device(device: str) -> str:
 
 
 @main.command()
-@click.argument("exercise")
+@click.argument("exercise", shell_complete=complete_exercise)
 @click.option("--file", "file", type=click.Path(dir_okay=True), default=None,
-              help="The file to grade (default: work/<exercise>.py).")
+              help="The file to grade, .py or .ipynb (default: work/<exercise>.py, else"
+                   " work/<exercise>.ipynb, in the course folder).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the result document.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the result as an HTML page.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the result as JUnit XML (GitHub Classroom, GitLab, Jenkins).")
 @click.option("--student", default="", help="A name to put in the result.")
 @click.pass_context
-def exercise(ctx, exercise, file, device, as_json, html_path, student):
+def exercise(ctx, exercise, file, device, as_json, html_path, junit_path, student):
     """Grade an exercise: per-check results, feedback, hints, score."""
     course = _course(ctx)
     ex = _exercise(course, exercise)
-    path = submission_path(ex, file)
+    path = submission_path(ex, file, course)
     from grader.jail.zygote import start_zygote
     zygote = start_zygote()   # a fresh interpreter: it imports torch while we do
     from grader.runner import Grader, SubmissionError
@@ -154,24 +281,44 @@ def exercise(ctx, exercise, file, device, as_json, html_path, student):
         grader.close()
     record_progress(course, path, result)
     _emit(course, ex, result, as_json, html_path)
+    if junit_path:
+        from grader import report_junit
+        try:
+            report_junit.write(Path(junit_path), [result], course=course)
+        except OSError as e:
+            raise UsageError(f"cannot write {junit_path}: {e.strerror}") from None
     from grader.result import is_full_marks
     ctx.exit(EXIT_OK if is_full_marks(result) else EXIT_NOT_FULL)
 
 
-def submission_path(ex, file: str | None) -> Path:
-    """The file to grade: --file, else the workspace copy; it must be a file."""
-    path = Path(file) if file else Path("work") / f"{ex.slug}.py"
+def submission_path(ex, file: str | None, course=None) -> Path:
+    """The file to grade: --file, else the workspace copy (work/ in the course folder,
+    the .py file, else the notebook); it must be a .py file or a notebook."""
+    from grader.notebook import accepted_line, is_accepted
+    if file:
+        path = Path(file)
+    else:
+        work = work_dir(course) if course is not None else Path("work")
+        path, notebook = work / f"{ex.slug}.py", work / f"{ex.slug}.ipynb"
+        if not path.exists() and notebook.exists():
+            path = notebook
+        elif path.exists() and notebook.exists():
+            click.echo(f"note: both {shown_path(path)} and {shown_path(notebook)} exist; grading"
+                       f" {shown_path(path)} (use --file to choose)", err=True)
     if not path.exists():
         hint = "" if file else f" (create it with: grade start {ex.number})"
-        raise UsageError(f"{path}: no such file{hint}")
+        raise UsageError(f"{shown_path(path) if not file else path}: no such file{hint}")
     if path.is_dir():
-        raise UsageError(f"{path} is a directory, not a Python file")
+        raise UsageError(f"{path} is a directory; {accepted_line()}")
+    if not is_accepted(path):
+        raise UsageError(f"{path}: {accepted_line()}")
     return path
 
 
 def record_progress(course, path: Path, result: dict) -> None:
-    """Only the student's own workspace (work/) counts towards `grade progress`."""
-    if Path("work").resolve() in path.resolve().parents:
+    """Only the student's own workspace (work/ in the course folder) counts towards
+    `grade progress`."""
+    if work_dir(course).resolve() in path.resolve().parents:
         from grader import progress
         progress.record(course, result)
 
@@ -196,25 +343,46 @@ def _emit(course, ex, result, as_json, html_path=None):
 
 
 @main.command()
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
 @click.pass_context
-def progress(ctx):
+def progress(ctx, lang):
     """All exercises, your best scores, and what is left."""
     from grader import progress as prog
     course = _course(ctx)
+    warn_broken(course, lang)
     best = prog.best_scores(course)
+    # In a student bundle only the public checks run: an exercise is done when it
+    # scored everything they can give; the hidden ones run at grading time.
+    release = course.is_release()
+    most = prog.max_scores(course) if release else {}
     total = sum(ex.points for ex in course.exercises)
     got = 0.0
+    left = []
     for ex in course.exercises:
         mine = best.get(ex.slug)
         got += mine or 0.0
-        done = mine is not None and mine >= ex.points
+        top = most.get(ex.slug, ex.points) if release else ex.points
+        done = mine is not None and top > 0 and mine >= top
+        if not done:
+            left.append(ex.number)
         mark = "✓" if done else ("…" if mine else " ")
         score = f"{mine:g}" if mine is not None else "-"
-        click.echo(f" {mark} {ex.number} {ex.text(ex.title, 'en'):<34} {score:>5}/{ex.points:g}")
-    click.echo(f"total: {got:g}/{total:g} ({100 * got / total if total else 0:.0f}%)")
-    left = [ex.number for ex in course.exercises if (best.get(ex.slug) or 0) < ex.points]
+        line = f" {mark} {ex.number} {ex.text(ex.title, lang):<34} {score:>5}/{top:g}"
+        if release and ex.hidden_count:
+            line += say(lang, f"  + {ex.hidden_count} hidden check(s) at grading",
+                        f"  + 评分时另有 {ex.hidden_count} 项隐藏检查")
+        click.echo(line)
+    if release:
+        done_n = len(course.exercises) - len(left)
+        click.echo(say(lang, f"done: {done_n}/{len(course.exercises)} exercise(s) pass every public"
+                             " check; hidden checks run when your work is graded",
+                       f"完成：{done_n}/{len(course.exercises)} 个练习通过全部公开检查；"
+                       "隐藏检查在正式评分时运行"))
+    else:
+        click.echo(say(lang, "total: ", "总分：")
+                   + f"{got:g}/{total:g} ({100 * got / total if total else 0:.0f}%)")
     if left:
-        click.echo("next: grade start " + left[0])
+        click.echo(say(lang, "next: grade start ", "下一个：grade start ") + left[0])
 
 
 # ------------------------------------------------------------------ instructors
@@ -242,7 +410,8 @@ def _root_or_fail() -> Path:
 
 
 @main.command("check-solutions")
-@click.option("--exercise", "only", multiple=True, help="Only these exercises.")
+@click.option("--exercise", "only", multiple=True, help="Only these exercises.",
+              shell_complete=complete_exercise)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
               help="Also write every result to this file.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -254,6 +423,9 @@ def check_solutions(ctx, only, json_path, workers):
     from grader.classroom import audit
     root = Path(ctx.obj["course_path"] or _root_or_fail())
     course = _course(ctx)
+    if course.is_release():
+        raise UsageError(f"{course.root} is a student bundle: it has no solutions to check"
+                         " (run check-solutions in the course repository)")
     exercises = [_exercise(course, o) for o in only] or course.exercises
     problems = val.validate_course(root)
     if only:

@@ -6,22 +6,24 @@ import signal
 
 import click
 
-from grader.cli import (UsageError, _course, _exercise, _resolve_device, main, record_progress,
-                        submission_path)
+from grader.cli import (EXIT_INTERRUPTED, UsageError, _course, _exercise, _resolve_device,
+                        complete_exercise, main, record_progress, submission_path)
 
 
 @main.command()
-@click.argument("exercise")
+@click.argument("exercise", shell_complete=complete_exercise)
 @click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="The file to watch (default: work/<exercise>.py).")
+              help="The file to watch, .py or .ipynb (default: work/<exercise>.py, else"
+                   " work/<exercise>.ipynb, in the course folder).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
               show_default=True)
 @click.pass_context
 def watch(ctx, exercise, file, device):
     """Grade, then re-grade every time the file is saved (Ctrl-C to stop)."""
+    interrupted = False
     course = _course(ctx)
     ex = _exercise(course, exercise)
-    path = submission_path(ex, file)
+    path = submission_path(ex, file, course)
     from grader.jail.zygote import start_zygote
     zygote = start_zygote()   # a fresh interpreter: it imports torch while we do
     from grader import watch as watching
@@ -33,7 +35,7 @@ def watch(ctx, exercise, file, device):
         watching.run(grader, course, ex, path, device=device,
                      on_result=lambda result: record_progress(course, path, result))
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     except watching.JailParentDied as e:
         raise UsageError(str(e)) from None
     finally:
@@ -42,3 +44,5 @@ def watch(ctx, exercise, file, device):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         grader.close()
     click.echo("\nstopped watching")
+    if interrupted:   # Ctrl-C, SIGTERM, the terminal closed: as a shell reports it
+        ctx.exit(EXIT_INTERRUPTED)

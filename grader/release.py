@@ -1,6 +1,7 @@
 """`grade release OUT/`: the student bundle.
 
-What ships: course.yaml, each exercise's exercise.yaml, starter.py,
+What ships: the grader as a wheel (wheels/, see wheel.py), course.yaml, each
+exercise's exercise.yaml, starter.py,
 checks/public_*.py and the checks/support_*.py helpers, a README for students, and release.json, which says how
 many hidden checks each exercise has (so `grade exercise` can tell a student
 what will also run at grading time). What never ships: solutions/, hidden
@@ -102,9 +103,10 @@ def _readme(course, exercises, hidden: dict[str, int]) -> str:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True)
     first = exercises[0] if exercises else None
+    from grader.wheel import wheel_name
     return env.get_template("student_README.md").render(
         title=course.title.get("en", "torch-drills"), exercises=exercises, hidden=hidden,
-        first=first, version=__version__)
+        first=first, version=__version__, wheel=f"wheels/{wheel_name()}")
 
 
 def build_release(course, out: Path, exercises=None, echo=print) -> dict:
@@ -160,6 +162,13 @@ def build_release(course, out: Path, exercises=None, echo=print) -> dict:
             indent=1) + "\n", encoding="utf-8")
         (staging / "README.md").write_text(_readme(course, exercises, hidden), encoding="utf-8")
         (staging / ".gitignore").write_text(".grade/\n__pycache__/\n", encoding="utf-8")
+        # The grader itself, so the README's `pip install wheels/...` needs no index
+        # but for the registry dependencies (torch, numpy, pytest...).
+        from grader.wheel import WheelError, build_wheel
+        try:
+            build_wheel(staging / "wheels")
+        except WheelError as e:
+            raise ReleaseError(str(e)) from None
 
         from grader.validate import validate_course
         problems = validate_course(staging)

@@ -54,9 +54,18 @@ def file_state(path: Path) -> FileState | None:
     return FileState(st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
+MISSING_S = 0.5   # gone this long is a deletion, not an editor saving by renaming
+
+
 def wait_for_change(path: Path, last: FileState | None, *, poll_s: float = POLL_S,
-                    settle_s: float = SETTLE_S, sleep=time.sleep) -> FileState:
-    """Block until the file exists, differs from `last`, and has held still for settle_s."""
+                    settle_s: float = SETTLE_S, sleep=time.sleep, on_missing=None,
+                    clock=time.monotonic) -> FileState:
+    """Block until the file exists, differs from `last`, and has held still for settle_s.
+
+    `on_missing()` is called once when the file has been gone for MISSING_S.
+    """
+    gone_since = None
+    reported = False
     while True:
         now = file_state(path)
         if now is not None and now != last:
@@ -64,6 +73,13 @@ def wait_for_change(path: Path, last: FileState | None, *, poll_s: float = POLL_
             if file_state(path) == now:
                 return now
             continue  # still being written: look again
+        if now is None and on_missing is not None and not reported:
+            gone_since = clock() if gone_since is None else gone_since
+            if clock() - gone_since >= MISSING_S:
+                reported = True
+                on_missing()
+        elif now is not None:
+            gone_since = None
         sleep(poll_s)
 
 
@@ -131,6 +147,11 @@ class Screen:
         self.is_terminal = hasattr(self.out, "isatty") and self.out.isatty()
         if self.colour is None:
             self.colour = report_terminal.use_colour(self.out)
+
+    def note(self, text: str) -> None:
+        """One line below the verdict on screen (the verdict stays)."""
+        self.out.write("\n" + text + "\n")
+        self.out.flush()
 
     def show(self, text: str) -> None:
         # One write per screen: no half-drawn frame, and no flicker.
@@ -207,7 +228,11 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
             except SubmissionError as e:
                 if stop.caught:
                     raise KeyboardInterrupt from None
-                screen.show(f"{title}\n{e}\nwaiting for {path} to change (Ctrl-C to stop)")
+                if file_state(path) is None:
+                    screen.show(f"{title}\n{path} was deleted or moved; waiting for it to come"
+                                " back (Ctrl-C to stop)")
+                else:
+                    screen.show(f"{title}\n{e}\nwaiting for {path} to change (Ctrl-C to stop)")
                 wait_for_change(path, state, poll_s=poll_s)
                 continue
             if stop.caught:
@@ -238,4 +263,7 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                 gc.freeze()
             if max_runs is not None and runs >= max_runs:
                 break
-            wait_for_change(path, state, poll_s=poll_s)
+            wait_for_change(path, state, poll_s=poll_s,
+                            on_missing=lambda: screen.note(
+                                f"{path} was deleted or moved; waiting for it to come back"
+                                " (Ctrl-C to stop)"))

@@ -66,8 +66,20 @@ def test_bundle_has_only_public_files(bundle):
         assert not name.startswith("solutions/") and "/mutants/" not in name, name
         assert "hidden_" not in Path(name).name, name
         assert re.fullmatch(r"(course\.yaml|README\.md|release\.json|\.gitignore|exercises/"
-                            r"\d\d_[a-z0-9_]+/(exercise\.yaml|starter\.py|checks/(public|support)_\w+\.py))",
+                            r"\d\d_[a-z0-9_]+/(exercise\.yaml|starter\.py|checks/(public|support)_\w+\.py)"
+                            r"|wheels/torch_drills-[0-9.]+-py3-none-any\.whl)",
                             name), name
+
+
+def test_the_bundled_wheel_holds_the_grader_and_nothing_of_the_course(bundle):
+    import zipfile
+    (wheel,) = (bundle / "wheels").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "grader/cli.py" in names and "grader/schemas/exercise.schema.json" in names
+    for name in names:
+        assert name.startswith(("grader/", "torch_drills-")), name
+        assert "solutions" not in name and "hidden_" not in name and "mutants" not in name, name
+        assert "__pycache__" not in name, name
 
 
 def test_no_file_and_no_string_of_a_solution_or_hidden_check_leaks(bundle):
