@@ -240,6 +240,8 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
             if not _zygote_alive(grader):
                 raise JailParentDied("the jail's parent process stopped; start grade watch again")
             runs += 1
+            if on_result is not None:
+                on_result(result)     # progress, and the hints it unlocks, before the screen
             shown = result
             if result["status"] in LOAD_FAILURES:
                 # Every check failed for the same reason, already said at the top.
@@ -251,8 +253,6 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                 change += " · full marks!"
             screen.show(f"{body}\n\n{change}\n"
                         + _footer(runs, path, time.perf_counter() - started))
-            if on_result is not None:
-                on_result(result)
             previous = result
             if result["status"] != "syntax_error":
                 baseline = result
