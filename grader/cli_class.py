@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from grader.cli import EXIT_NOT_FULL, EXIT_OK, UsageError, _course, _exercise, main
+from grader.cli import complete_exercise
 from grader.safe_text import line
 
 EXIT_INTERRUPTED = 130
@@ -76,6 +77,8 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
         book.close()
     try:
         exports.write_all(view, report, reveal_hidden=reveal_hidden)
+        from grader import report_junit
+        report_junit.write_class(view, report, reveal_hidden=reveal_hidden)
         report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored)
     except OSError as e:
         raise UsageError(f"cannot write the reports in {report}: {e.strerror or e}") from None
@@ -88,16 +91,19 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
               help="The report folder (gradebook, grades.csv, results.json, pages).")
 @click.option("--workers", type=click.IntRange(1, 512), default=None,
               help="Check processes (default: one per core).")
-@click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).")
+@click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).",
+              shell_complete=complete_exercise)
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 @click.option("--force", is_flag=True, help="Grade again even unchanged submissions.")
 @click.option("--reveal-hidden", is_flag=True,
               help="Show hidden checks' details on student pages (after the due date).")
 @click.option("--allow-unconfined", is_flag=True,
               help="Grade even where this machine cannot fully confine student code.")
+@click.option("--skip-broken", is_flag=True,
+              help="Grade the other exercises when an exercise.yaml is broken (else exit 2).")
 @click.pass_context
 def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hidden,
-              allow_unconfined):
+              allow_unconfined, skip_broken):
     """Grade a whole class, in parallel, resumable.
 
     SUBMISSIONS holds <student>/<NN_slug>.py files or <student>.zip archives.
@@ -111,6 +117,12 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
 
     course = _course(ctx)
     exercises = [_exercise(course, o) for o in only] or list(course.exercises)
+    if not only and course.broken and not skip_broken:
+        # A broken exercise is never silently left out of a class's grades.
+        slug, why = next(iter(course.broken.items()))
+        more = f" (and {len(course.broken) - 1} more)" if len(course.broken) > 1 else ""
+        raise UsageError(f"exercise {slug} cannot be loaded{more}: {why}; fix it (grade"
+                         " validate) or pass --skip-broken to grade the others")
     if not only:
         for slug, why in course.broken.items():
             click.echo(f"skipped {slug}: {why}", err=True)
@@ -177,7 +189,8 @@ def report(report, reveal_hidden):
 
 @main.command()
 @click.argument("out", type=click.Path())
-@click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).")
+@click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).",
+              shell_complete=complete_exercise)
 @click.pass_context
 def release(ctx, out, only):
     """The student bundle: no solutions, no hidden checks, no mutants."""
