@@ -498,3 +498,93 @@ def test_runtime_calls():
     puzzle = Constraint(functions=["f"], allowed_calls=["arange", "where"])
     assert check_runtime_calls(puzzle, ["torch.arange", "Tensor.ge", "torch.where"]) is None
     assert "torch.cumsum" in check_runtime_calls(puzzle, ["torch.cumsum"])
+
+
+# ------------------------------------------------------------------ 15: torch denied by the OS
+
+TORCH_TRICKS = '''
+
+# ---- every way this file knows to get torch; each must fail (or find only the stand-in)
+import ctypes
+import gc
+import importlib
+import importlib.util
+import os
+import sys
+
+TORCH_INIT = {init!r}
+
+
+def _works(t):
+    """Whether `t` is a torch that computes (NumPy is not: it has no tensor())."""
+    try:
+        x = t.tensor([1.0, 2.0])
+        return type(x).__name__ == "Tensor" and float(x.sum()) == 3.0
+    except BaseException:
+        return False
+
+
+def _try(what, attack):
+    try:
+        found = attack()
+    except BaseException as e:
+        print(f"BLOCKED {{what}}: {{type(e).__name__}}: {{e}}")
+        return
+    print(f"ATTACK-SUCCEEDED {{what}}" if found else f"BLOCKED {{what}}: nothing that computes")
+
+
+def _from_file():
+    spec = importlib.util.spec_from_file_location("torch", TORCH_INIT,
+                                                  submodule_search_locations=[os.path.dirname(TORCH_INIT)])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return _works(module)
+
+
+def _in_modules():
+    return any(_works(m) or _works(getattr(m, "torch", None)) for m in list(sys.modules.values()))
+
+
+def _in_gc():
+    gc.unfreeze()
+    return any(_works(o) for o in gc.get_objects() if type(o).__name__ == "module")
+
+
+def _in_subclasses():
+    seen = [c for c in object.__subclasses__() if (getattr(c, "__module__", "") or "").startswith("torch")]
+    return any(_works(sys.modules.get(c.__module__)) for c in seen)
+
+
+_try("import torch", lambda: _works(__import__("torch")))
+_try("importlib.import_module", lambda: _works(importlib.import_module("torch")))
+_try("spec_from_file_location on torch/__init__.py", _from_file)
+_try("read torch/__init__.py", lambda: open(TORCH_INIT).read())
+_try("list torch's folder", lambda: os.listdir(os.path.dirname(TORCH_INIT)))
+_try("ctypes on libtorch", lambda: ctypes.CDLL(os.path.join(os.path.dirname(TORCH_INIT), "lib", "libtorch_cpu.so")))
+_try("sys.modules walk", _in_modules)
+_try("the jail's own torch", lambda: _works(sys.modules["grader.jail.child"].torch))
+_try("gc walk", _in_gc)
+_try("object.__subclasses__ walk", _in_subclasses)
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_BlockImports"]
+_try("import torch without the jail's import hook", lambda: _works(importlib.import_module("torch")))
+'''
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="Landlock is Linux only")
+def test_a_numpy_only_submission_cannot_get_torch(make_grader, tmp_path):
+    import torch
+
+    from grader.jail import sandbox
+    if "landlock" in sandbox.missing_protections(False):
+        pytest.skip("no Landlock here: torch's files cannot be refused")
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    grader = make_grader(root)
+    submission = tmp_path / "15.py"
+    submission.write_text((root / "solutions" / "15_numpy_network.py").read_text()
+                          + TORCH_TRICKS.format(init=torch.__file__))
+    result = grader.grade(grader.course.find("15"), submission)
+    out = result["stdout"] + result["stderr"]
+    assert "ATTACK-SUCCEEDED" not in out, out
+    assert out.count("BLOCKED ") == 11, out
+    assert "torch-free" in result["sandbox"]["active"], result["sandbox"]
+    assert (result["status"], result["score"]) == ("graded", result["max_score"]), result["checks"]

@@ -398,7 +398,45 @@ def read_paths(config: dict) -> tuple[list[str], list[str]]:
             allowed.append(path)
     allowed.append("/proc/self")  # opened in the jail: only our own /proc/<pid>
     allowed.append(config["path"])  # the one student file, not its folder
+    if config.get("deny_read"):
+        allowed = carve(allowed, config["deny_read"])
     return allowed, refused
+
+
+def carve(allowed: list[str], denied: list[str], depth: int = 12) -> list[str]:
+    """`allowed` with every path of `denied` cut out of it.
+
+    Landlock only ever adds rights: a folder on the list grants everything
+    under it. So a folder that holds a denied path (the virtual environment,
+    site-packages, around torch's installation) is replaced by its entries,
+    down to the denied path, which is left out; links are followed and cut
+    the same way.
+    """
+    denied = sorted({os.path.realpath(d) for d in denied if d})
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str, level: int) -> None:
+        real = os.path.realpath(path)
+        if real in seen:
+            return
+        seen.add(real)
+        if any(_contains(d, real) for d in denied):
+            return  # a denied path or inside one
+        if not any(_contains(real, d) for d in denied) or level >= depth or \
+                not os.path.isdir(real):
+            out.append(real)
+            return
+        try:
+            entries = sorted(os.listdir(real))
+        except OSError:
+            return
+        for name in entries:
+            add(os.path.join(real, name), level + 1)
+
+    for path in allowed:
+        add(path, 0)
+    return out
 
 
 def _cuda(config: dict) -> bool:
@@ -434,6 +472,18 @@ def apply(config: dict, scratch: str) -> dict:
               "processes": bool(config.get("allow_processes")), "errors": errors}
     allow_processes = report["processes"]
     wanted = ESSENTIAL_WITH_PROCESSES if allow_processes else ESSENTIAL
+    if "torch" in (config.get("block_imports") or []):
+        # torch must not be reachable at all: a jail that never loaded it (fresh.py).
+        wanted = wanted + ("torch-free",)
+        if config.get("fresh_process"):
+            active.append("torch-free")
+        else:
+            errors.append("torch-free: the jail could not start a fresh interpreter"
+                          + (f" ({config['fresh_process_error']})"
+                             if config.get("fresh_process_error") else "")
+                          + "; torch is in its memory, only its files are refused")
+    if config.get("deny_read"):
+        report["denied_paths"] = list(config["deny_read"])
 
     def step(name, fn):
         try:

@@ -254,6 +254,15 @@ def _fork_jail(control: socket.socket, fds: list[int], config: dict, scratch: st
     if pid == 0:
         try:
             control.close()
+            blocked = config.get("block_imports") or []
+            if blocked:
+                # An exercise that must not use a library: Landlock refuses its
+                # files, and for torch the jail is a fresh interpreter that never
+                # loaded it (grader/jail/fresh.py): this fork holds torch in memory.
+                from grader.jail import fresh
+                config["deny_read"] = fresh.denied_paths(blocked)
+                if "torch" in blocked:
+                    fresh.exec_jail(fds[:3], config, scratch)  # returns only if exec failed
             from grader.jail.child import run_jail
             run_jail(fds[0], fds[1], fds[2], config, scratch)
         finally:
