@@ -25,6 +25,10 @@ from grader.jail.zygote import die_with_parent
 
 
 class _BlockImports(importlib.abc.MetaPathFinder):
+    """A friendly message for a blocked import, nothing more: the library is kept
+    out by the operating system (Landlock refuses its files, and a jail without
+    torch never loaded it: fresh.py)."""
+
     def __init__(self, names):
         self.names = set(names)
 
