@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from grader import i18n
 from grader.course import CourseError, find_root, load_course
+from grader.i18n import _
 
 EXIT_OK, EXIT_NOT_FULL, EXIT_USAGE = 0, 1, 2
 
@@ -42,18 +44,93 @@ class _CommandUsageError(UsageError):
         click.echo(self.format_message(), err=True)
 
 
+def _click_reason(error: click.UsageError) -> str:
+    """Why click refused the command line, in the current language (click's own words in
+    English; the grader's catalogue for the others)."""
+    english = error.format_message().rstrip(".")
+    english = english[:1].lower() + english[1:]
+    if i18n.current() == "en":
+        return english
+    exc = click.exceptions
+    ctx = error.ctx
+    param = getattr(error, "param", None)
+    hint = getattr(error, "param_hint", None) or (param.get_error_hint(ctx) if param else "")
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    if isinstance(error, exc.NoSuchOption):
+        text = _("no such option: {option}").format(option=error.option_name)
+        if error.possibilities:
+            text += _(" (did you mean {options}?)").format(
+                options=", ".join(sorted(error.possibilities)))
+        return text
+    if isinstance(error, exc.BadOptionUsage) and "requires an argument" in english:
+        return _("the option {option} needs a value").format(option=error.option_name)
+    if isinstance(error, exc.MissingParameter):
+        if isinstance(param, click.Argument):
+            return _("missing argument {name}").format(name=hint)
+        return _("missing option {name}").format(name=hint)
+    if isinstance(error, exc.BadParameter):
+        if param is not None and isinstance(param.type, click.Choice):
+            return _("invalid value for {param}: choose one of {choices}").format(
+                param=hint, choices=", ".join(map(str, param.type.choices)))
+        return _("invalid value for {param}: {reason}").format(param=hint, reason=error.message)
+    if isinstance(error, getattr(exc, "NoSuchCommand", ())) or english.startswith("no such command"):
+        name = english.split("'")[1] if english.count("'") >= 2 else english
+        return _("no such command: {name}").format(name=name)
+    if english.startswith("got unexpected extra argument"):
+        return _("unexpected extra arguments: {args}").format(
+            args=english.partition("(")[2].rstrip(")"))
+    return english
+
+
 def _one_line(error: click.UsageError) -> UsageError:
     """click's usage error (several lines) as ours: one line and where to look."""
     path = error.ctx.command_path if error.ctx is not None else "grade"
-    message = error.format_message().rstrip(".")
-    message = message[:1].lower() + message[1:]
-    return _CommandUsageError(f"{path}: {message} (try '{path} --help')")
+    return _CommandUsageError(_("{path}: {reason} (try '{path} --help')").format(
+        path=path, reason=_click_reason(error)))
+
+
+def _lang_in(args) -> str | None:
+    """--lang's value on a command line, before click has parsed it (for its own errors)."""
+    args = list(args or [])
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _set_lang(ctx, param, value):
+    """--lang of a command: the language from here on (the course's default comes in
+    _course, once the course is loaded)."""
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = {}
+    if value:
+        root.obj["lang"] = value
+    i18n.use(i18n.resolve(root.obj.get("lang")))
+    return value
+
+
+def lang_option(f):
+    """--lang en|zh: the language of everything the command prints or renders."""
+    return click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None,
+                        is_eager=True, callback=_set_lang, expose_value=True,
+                        help="en or zh (default: GRADE_LANG, then the locale, then the"
+                             " course's language, then en).")(f)
 
 
 class GradeGroup(click.Group):
     """The `grade` group: one-line usage errors, help lines never cut, Ctrl-C exits 130."""
 
     def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:
+            # One language for the whole command, click's own errors included: --lang
+            # wherever it is, else GRADE_LANG, else the locale (the course's comes later).
+            i18n.use(i18n.resolve(_lang_in(args)))
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.exceptions.NoArgsIsHelpError:
@@ -69,7 +146,7 @@ class GradeGroup(click.Group):
         except click.UsageError as e:
             raise _one_line(e) from None
         except KeyboardInterrupt:
-            raise Interrupted("interrupted") from None
+            raise Interrupted(_("interrupted")) from None
 
     def format_commands(self, ctx, formatter):
         rows = []
@@ -114,23 +191,21 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def say(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
-def warn_broken(course, lang: str = "en") -> None:
+def warn_broken(course, lang: str = "") -> None:
     """A broken exercise.yaml is never silently left out."""
     for slug, why in course.broken.items():
-        click.echo(say(lang, f"warning: {slug} is left out: {why}",
-                       f"警告：{slug} 无法载入，未列出：{why}"), err=True)
+        click.echo(_("warning: {slug} is left out: {why}").format(slug=slug, why=why), err=True)
 
 
 def _course(ctx) -> "Course":  # noqa: F821
+    """The course, and with it the language: --lang, GRADE_LANG, the locale, its own."""
     try:
         root = ctx.obj["course_path"] or find_root()
-        return load_course(Path(root).resolve())
+        course = load_course(Path(root).resolve())
     except CourseError as e:
         raise UsageError(str(e)) from None
+    i18n.use(i18n.resolve(ctx.find_root().obj.get("lang"), getattr(course, "language", "")))
+    return course
 
 
 def _exercise(course, ident):
@@ -158,43 +233,59 @@ def main(ctx, course_path):
 
 # ------------------------------------------------------------------ students
 
+TITLE_COLUMNS = 34   # the widest a title column gets in a table (display columns)
+
+
+def title_width(course, lang: str, most: int = TITLE_COLUMNS) -> int:
+    """The title column's width: the widest title in display columns, at most `most`."""
+    widths = [i18n.display_width(ex.text(ex.title, lang)) for ex in course.exercises]
+    return min(max(widths, default=0), most)
+
+
 @main.command("list")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
+@lang_option
 @click.pass_context
 def list_cmd(ctx, lang):
     """Exercises, topic, points, and your best score."""
     from grader import progress
     course = _course(ctx)
+    lang = i18n.current()
     warn_broken(course, lang)
     best = progress.best_scores(course)
     # In a student bundle, out of what the public checks can give once graded here.
     most = progress.max_scores(course) if course.is_release() else {}
+    # Columns by display width: a Han character takes two columns of a terminal.
+    width = title_width(course, lang)
+    topic_width = max([i18n.display_width(ex.topic) for ex in course.exercises] + [13])
+    pad = i18n.pad
     for ex in course.exercises:
         mine = best.get(ex.slug)
         top = most.get(ex.slug, ex.points)
         score = f"{mine:g}/{top:g}" if mine is not None else f"-/{top:g}"
-        click.echo(f"{ex.number}  {ex.text(ex.title, lang):<34} {ex.topic:<13} {score:>9}")
+        click.echo(f"{ex.number}  {pad(ex.text(ex.title, lang), width)} "
+                   f"{pad(ex.topic, topic_width)} {score:>9}")
 
 
 @main.command()
 @click.argument("exercise", shell_complete=complete_exercise)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
+@lang_option
 @click.pass_context
 def show(ctx, exercise, lang):
     """The instructions of an exercise, in the terminal."""
     course = _course(ctx)
+    lang = i18n.current()
     ex = _exercise(course, exercise)
     click.echo(click.style(f"{ex.number} {ex.text(ex.title, lang)}", bold=True))
-    click.echo(f"{ex.topic} · {ex.points:g} points · " + ("难度" if lang == "zh" else "difficulty")
-               + f" {ex.difficulty}/3")
+    click.echo(_("{topic} · {points} points · difficulty {difficulty}/3").format(
+        topic=ex.topic, points=f"{ex.points:g}", difficulty=ex.difficulty))
     click.echo()
     click.echo(ex.text(ex.instructions, lang).rstrip())
     click.echo()
-    click.echo(click.style("函数" if lang == "zh" else "Functions", bold=True))
+    click.echo(click.style(_("Functions"), bold=True))
     for fn in ex.functions:
         click.echo(f"  {fn.signature}  ({fn.points:g})")
     click.echo()
-    click.echo(("开始：" if lang == "zh" else "Start: ") + f"grade start {ex.number}")
+    click.echo(_("Start: {command}").format(command=f"grade start {ex.number}"))
 
 
 @main.command()
@@ -203,19 +294,18 @@ def show(ctx, exercise, lang):
               help="Your workspace (default: work/ in the course folder, from any folder).")
 @click.option("--notebook", is_flag=True,
               help="Write a Jupyter notebook (.ipynb): the instructions, then the starter in cells.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en",
-              help="The language of the notebook's instructions and of these messages.")
+@lang_option
 @click.pass_context
 def start(ctx, exercise, workdir, notebook, lang):
     """Copy the starter to your workspace (never overwrites)."""
     course = _course(ctx)
+    lang = i18n.current()
     ex = _exercise(course, exercise)
     folder = Path(workdir) if workdir else work_dir(course)
     target = folder / f"{ex.slug}{'.ipynb' if notebook else '.py'}"
     shown = shown_path(target)
     if target.exists():
-        click.echo(say(lang, f"{shown} already exists; it was left as it is.",
-                       f"{shown} 已存在，未作改动。"))
+        click.echo(_("{path} already exists; it was left as it is.").format(path=shown))
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -225,11 +315,10 @@ def start(ctx, exercise, workdir, notebook, lang):
         else:
             shutil.copyfile(ex.starter, target)
     except OSError as e:
-        raise UsageError(say(lang, f"cannot write {shown}: {e.strerror}",
-                             f"无法写入 {shown}：{e.strerror}")) from None
+        raise UsageError(_("cannot write {path}: {error}").format(path=shown,
+                                                                 error=e.strerror)) from None
     again = f"grade exercise {ex.number}" + (f" --file {shown}" if workdir else "")
-    click.echo(say(lang, f"wrote {shown}; when ready: {again}",
-                   f"已写入 {shown}；完成后运行：{again}"))
+    click.echo(_("wrote {path}; when ready: {command}").format(path=shown, command=again))
 
 
 def _resolve_device(device: str) -> str:
@@ -245,7 +334,7 @@ def _resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if available else "cpu"
     if not available:
-        raise UsageError("--device cuda: CUDA is not available on this machine")
+        raise UsageError(_("--device cuda: CUDA is not available on this machine"))
     return "cuda"
 
 
@@ -262,8 +351,9 @@ def _resolve_device(device: str) -> str:
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the result as JUnit XML (GitHub Classroom, GitLab, Jenkins).")
 @click.option("--student", default="", help="A name to put in the result.")
+@lang_option
 @click.pass_context
-def exercise(ctx, exercise, file, device, as_json, html_path, junit_path, student):
+def exercise(ctx, exercise, file, device, as_json, html_path, junit_path, student, lang):
     """Grade an exercise: per-check results, feedback, hints, score."""
     course = _course(ctx)
     ex = _exercise(course, exercise)
@@ -295,7 +385,8 @@ def exercise(ctx, exercise, file, device, as_json, html_path, junit_path, studen
         try:
             report_junit.write(Path(junit_path), [result], course=course)
         except OSError as e:
-            raise UsageError(f"cannot write {junit_path}: {e.strerror}") from None
+            raise UsageError(_("cannot write {path}: {error}").format(
+                path=junit_path, error=e.strerror)) from None
     from grader.result import is_full_marks
     ctx.exit(EXIT_OK if is_full_marks(result) else EXIT_NOT_FULL)
 
@@ -312,15 +403,19 @@ def submission_path(ex, file: str | None, course=None) -> Path:
         if not path.exists() and notebook.exists():
             path = notebook
         elif path.exists() and notebook.exists():
-            click.echo(f"note: both {shown_path(path)} and {shown_path(notebook)} exist; grading"
-                       f" {shown_path(path)} (use --file to choose)", err=True)
+            click.echo(_("note: both {py} and {notebook} exist; grading {py} (use --file to"
+                         " choose)").format(py=shown_path(path), notebook=shown_path(notebook)),
+                       err=True)
     if not path.exists():
-        hint = "" if file else f" (create it with: grade start {ex.number})"
-        raise UsageError(f"{shown_path(path) if not file else path}: no such file{hint}")
+        if file:
+            raise UsageError(_("{path}: no such file").format(path=path))
+        raise UsageError(_("{path}: no such file (create it with: {command})").format(
+            path=shown_path(path), command=f"grade start {ex.number}"))
     if path.is_dir():
-        raise UsageError(f"{path} is a directory; {accepted_line()}")
+        raise UsageError(_("{path} is a directory; {accepted}").format(
+            path=path, accepted=accepted_line(i18n.current())))
     if not is_accepted(path):
-        raise UsageError(f"{path}: {accepted_line()}")
+        raise UsageError(f"{path}: {accepted_line(i18n.current())}")
     return path
 
 
@@ -348,24 +443,27 @@ def _emit(course, ex, result, as_json, html_path=None):
         if course.is_release():
             pending = int(getattr(ex, "hidden_count", 0) or 0)
         click.echo(report_terminal.render(result, colour=report_terminal.use_colour(),
-                                          title=f"{ex.number} {ex.text(ex.title, 'en')}",
+                                          title=f"{ex.number} {ex.text(ex.title, i18n.current())}",
                                           hidden_pending=pending))
     if html_path:
         from grader import report_html
         try:
             report_html.write_exercise_page(result, ex, Path(html_path))
         except OSError as e:
-            raise UsageError(f"cannot write {html_path}: {e.strerror}") from None
+            raise UsageError(_("cannot write {path}: {error}").format(
+                path=html_path, error=e.strerror)) from None
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en")
+@lang_option
 @click.pass_context
 def progress(ctx, lang):
     """All exercises, your best scores, and what is left."""
     from grader import progress as prog
     course = _course(ctx)
+    lang = i18n.current()
     warn_broken(course, lang)
+    width = title_width(course, lang)
     best = prog.best_scores(course)
     # In a student bundle only the public checks run: an exercise is done when it
     # scored everything they can give; the hidden ones run at grading time.
@@ -383,29 +481,29 @@ def progress(ctx, lang):
             left.append(ex.number)
         mark = "✓" if done else ("…" if mine else " ")
         score = f"{mine:g}" if mine is not None else "-"
-        line = f" {mark} {ex.number} {ex.text(ex.title, lang):<34} {score:>5}/{top:g}"
+        line = f" {mark} {ex.number} {i18n.pad(ex.text(ex.title, lang), width)} {score:>5}/{top:g}"
         if release and ex.hidden_count:
-            line += say(lang, f"  + {ex.hidden_count} hidden check(s) at grading",
-                        f"  + 评分时另有 {ex.hidden_count} 项隐藏检查")
+            line += "  " + _("+ {n} hidden check(s) at grading").format(n=ex.hidden_count)
         click.echo(line)
     if release:
         done_n = len(course.exercises) - len(left)
-        click.echo(say(lang, f"done: {done_n}/{len(course.exercises)} exercise(s) pass every public"
-                             " check; hidden checks run when your work is graded",
-                       f"完成：{done_n}/{len(course.exercises)} 个练习通过全部公开检查；"
-                       "隐藏检查在正式评分时运行"))
+        click.echo(_("done: {done}/{total} exercise(s) pass every public check; hidden checks run"
+                     " when your work is graded").format(done=done_n,
+                                                         total=len(course.exercises)))
     else:
-        click.echo(say(lang, "total: ", "总分：")
-                   + f"{got:g}/{total:g} ({100 * got / total if total else 0:.0f}%)")
+        click.echo(_("total: {score}/{top} ({percent}%)").format(
+            score=f"{got:g}", top=f"{total:g}",
+            percent=f"{100 * got / total if total else 0:.0f}"))
     if left:
-        click.echo(say(lang, "next: grade start ", "下一个：grade start ") + left[0])
+        click.echo(_("next: {command}").format(command="grade start " + left[0]))
 
 
 # ------------------------------------------------------------------ instructors
 
 @main.command()
+@lang_option
 @click.pass_context
-def validate(ctx):
+def validate(ctx, lang):
     """Check course.yaml and every exercise.yaml; list every problem."""
     from grader import validate as val
     root = Path(ctx.obj["course_path"] or _root_or_fail())
@@ -428,8 +526,7 @@ def _root_or_fail() -> Path:
 @main.command()
 @click.argument("exercise", shell_complete=complete_exercise)
 @click.argument("function", required=False)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-              help="The language of the hints (default: GRADE_LANG, the locale, the course).")
+@lang_option
 @click.pass_context
 def hint(ctx, exercise, function, lang):
     """Every hint of an exercise (or of one FUNCTION), gentle first."""
@@ -461,8 +558,9 @@ def hint(ctx, exercise, function, lang):
               help="Also write every result to this file.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Check processes in parallel (default: one per core).")
+@lang_option
 @click.pass_context
-def check_solutions(ctx, only, json_path, workers):
+def check_solutions(ctx, only, json_path, workers, lang):
     """CI: solutions score 100%, starters are not_attempted, mutants lose points."""
     from grader import validate as val
     from grader.classroom import audit
@@ -492,4 +590,4 @@ def check_solutions(ctx, only, json_path, workers):
 
 
 # Commands that live in their own modules register themselves on `main`.
-from grader import cli_class, cli_watch  # noqa: E402,F401
+from grader import cli_class, cli_gradescope, cli_watch  # noqa: E402,F401

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
-from grader.cli import EXIT_NOT_FULL, EXIT_OK, UsageError, _course, _exercise, main
+from grader import i18n
+from grader.cli import EXIT_NOT_FULL, EXIT_OK, UsageError, _course, _exercise, lang_option, main
 from grader.cli import complete_exercise
+from grader.i18n import _
 from grader.safe_text import line
 
 EXIT_INTERRUPTED = 130
@@ -32,14 +34,17 @@ class Progress:
 
     def start(self, total: int, reused: int, students: int) -> None:
         self.started = time.monotonic()
-        already = f" ({reused} already graded)" if reused else ""
+        already = _(" ({n} already graded)").format(n=reused) if reused else ""
         if total:
-            click.echo(f"grading {total} submission(s) of {students} student(s) with"
-                       f" {min(self.workers, total)} worker(s){already}")
+            click.echo(_("grading {total} submission(s) of {students} student(s) with {workers}"
+                         " worker(s){already}").format(total=total, students=students,
+                                                       workers=min(self.workers, total),
+                                                       already=already))
         else:
-            click.echo(f"nothing to grade: {students} student(s){already}")
+            click.echo(_("nothing to grade: {students} student(s){already}").format(
+                students=students, already=already))
         if self.tty and total:
-            self.bar = click.progressbar(length=total, label="grading", show_eta=True,
+            self.bar = click.progressbar(length=total, label=_("grading"), show_eta=True,
                                          show_pos=True, item_show_func=self._rate, width=24)
             self.bar.__enter__()
 
@@ -81,7 +86,8 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
         report_junit.write_class(view, report, reveal_hidden=reveal_hidden)
         report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored)
     except OSError as e:
-        raise UsageError(f"cannot write the reports in {report}: {e.strerror or e}") from None
+        raise UsageError(_("cannot write the reports in {folder}: {error}").format(
+            folder=report, error=e.strerror or e)) from None
     return view
 
 
@@ -101,9 +107,10 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
               help="Grade even where this machine cannot fully confine student code.")
 @click.option("--skip-broken", is_flag=True,
               help="Grade the other exercises when an exercise.yaml is broken (else exit 2).")
+@lang_option
 @click.pass_context
 def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hidden,
-              allow_unconfined, skip_broken):
+              allow_unconfined, skip_broken, lang):
     """Grade a whole class, in parallel, resumable.
 
     SUBMISSIONS holds <student>/<NN_slug>.py files or <student>.zip archives.
@@ -120,38 +127,44 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     if not only and course.broken and not skip_broken:
         # A broken exercise is never silently left out of a class's grades.
         slug, why = next(iter(course.broken.items()))
-        more = f" (and {len(course.broken) - 1} more)" if len(course.broken) > 1 else ""
-        raise UsageError(f"exercise {slug} cannot be loaded{more}: {why}; fix it (grade"
-                         " validate) or pass --skip-broken to grade the others")
+        more = _(" (and {n} more)").format(n=len(course.broken) - 1) \
+            if len(course.broken) > 1 else ""
+        raise UsageError(_("exercise {slug} cannot be loaded{more}: {why}; fix it (grade"
+                           " validate) or pass --skip-broken to grade the others").format(
+            slug=slug, more=more, why=why))
     if not only:
         for slug, why in course.broken.items():
-            click.echo(f"skipped {slug}: {why}", err=True)
+            click.echo(_("skipped {slug}: {why}").format(slug=slug, why=why), err=True)
     if not exercises:
-        raise UsageError("the course has no exercise that can be graded (run grade validate)")
+        raise UsageError(_("the course has no exercise that can be graded (run grade validate)"))
     if not Path(submissions).is_dir():
-        raise UsageError(f"{submissions}: not a folder of submissions")
+        raise UsageError(_("{path}: not a folder of submissions").format(path=submissions))
     from grader.jail.sandbox import missing_protections
     missing = missing_protections(any(ex.allow_processes for ex in exercises))
     if missing and not allow_unconfined:
-        raise UsageError(f"this machine cannot confine student code ({', '.join(missing)}"
-                         " missing): grade on Linux 5.13+, or pass --allow-unconfined")
+        raise UsageError(_("this machine cannot confine student code ({missing} missing):"
+                           " grade on Linux 5.13+, or pass --allow-unconfined").format(
+            missing=", ".join(missing)))
     report = Path(report)
     if report.exists() and not report.is_dir():
-        raise UsageError(f"{report}: exists and is not a folder")
+        raise UsageError(_("{path}: exists and is not a folder").format(path=report))
     inside = Path(submissions).resolve()
     if report.resolve() == inside or inside in report.resolve().parents:
-        raise UsageError(f"{report}: the report folder cannot be inside the submissions folder")
+        raise UsageError(_("{path}: the report folder cannot be inside the submissions folder"
+                           ).format(path=report))
     if workers is None:
         workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                    else os.cpu_count() or 1)
     progress = Progress(workers)
     try:
         summary = grade_class(course, Path(submissions), report, exercises=exercises,
-                              workers=workers, device=device, force=force, progress=progress)
+                              workers=workers, device=device, force=force, progress=progress,
+                              lang=i18n.current())
     except KeyboardInterrupt:
         progress.finish()
-        click.echo(f"\ninterrupted: every finished grading is saved in {report / 'gradebook.sqlite'};"
-                   " run the same command to go on", err=True)
+        click.echo("\n" + _("interrupted: every finished grading is saved in {path}; run the"
+                            " same command to go on").format(path=report / "gradebook.sqlite"),
+                   err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except (PoolError, GradebookError, SubmissionsError) as e:
         progress.finish()
@@ -160,49 +173,58 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
         progress.finish()
         raise UsageError(f"{getattr(e, 'filename', '') or report}: {e.strerror or e}") from None
     for note in summary.ignored:
-        click.echo(f"note: {line(note)}", err=True)
+        click.echo(_("note: {note}").format(note=line(note)), err=True)
     view = _write_reports(report, reveal_hidden)
-    click.echo(f"{summary.students} student(s): graded {summary.gradings}, already graded"
-               f" {summary.reused}, missing {summary.missing}"
-               + (f", failed {len(summary.errors)}" if summary.errors else ""))
-    click.echo(f"wrote {report / 'grades.csv'}, {report / 'results.json'},"
-               f" {report / 'index.html'} and {len(view.students)} student page(s)")
+    click.echo(_("{students} student(s): graded {graded}, already graded {reused}, missing"
+                 " {missing}").format(students=summary.students, graded=summary.gradings,
+                                      reused=summary.reused, missing=summary.missing)
+               + (_(", failed {n}").format(n=len(summary.errors)) if summary.errors else ""))
+    click.echo(_wrote(report, view))
     for student, exercise, why in summary.errors[:10]:
-        click.echo(f"could not grade {line(student)}/{exercise}: {line(why)}", err=True)
+        click.echo(_("could not grade {student}/{exercise}: {why}").format(
+            student=line(student), exercise=exercise, why=line(why)), err=True)
     if summary.errors:
-        click.echo(f"{len(summary.errors)} grading(s) failed; run the same command to retry them",
-                   err=True)
+        click.echo(_("{n} grading(s) failed; run the same command to retry them").format(
+            n=len(summary.errors)), err=True)
     ctx.exit(EXIT_NOT_FULL if summary.errors else EXIT_OK)
+
+
+def _wrote(report: Path, view) -> str:
+    return _("wrote {csv}, {json}, {index} and {n} student page(s)").format(
+        csv=report / "grades.csv", json=report / "results.json", index=report / "index.html",
+        n=len(view.students))
 
 
 @main.command()
 @click.argument("report", type=click.Path())
 @click.option("--reveal-hidden", is_flag=True,
               help="Show hidden checks' details on student pages (after the due date).")
-def report(report, reveal_hidden):
+@lang_option
+def report(report, reveal_hidden, lang):
     """Render the reports again from the gradebook, without grading."""
     report = Path(report)
     view = _write_reports(report, reveal_hidden)
-    click.echo(f"wrote {report / 'grades.csv'}, {report / 'results.json'},"
-               f" {report / 'index.html'} and {len(view.students)} student page(s)")
+    click.echo(_wrote(report, view))
 
 
 @main.command()
 @click.argument("out", type=click.Path())
 @click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).",
               shell_complete=complete_exercise)
+@lang_option
 @click.pass_context
-def release(ctx, out, only):
+def release(ctx, out, only, lang):
     """The student bundle: no solutions, no hidden checks, no mutants."""
     from grader.release import ReleaseError, build_release
     course = _course(ctx)
     if course.is_release():
-        raise UsageError(f"{course.root} is already a student bundle (it has no solutions/)")
+        raise UsageError(_("{path} is already a student bundle (it has no solutions/)").format(
+            path=course.root))
     exercises = [_exercise(course, o) for o in only] or None
     try:
         hidden = build_release(course, Path(out), exercises,
                                echo=lambda line: click.echo(line, err=True))
     except ReleaseError as e:
         raise UsageError(str(e)) from None
-    click.echo(f"wrote {out}: {len(hidden)} exercise(s); {sum(hidden.values())} hidden check(s)"
-               " stay with you")
+    click.echo(_("wrote {path}: {n} exercise(s); {hidden} hidden check(s) stay with you").format(
+        path=out, n=len(hidden), hidden=sum(hidden.values())))

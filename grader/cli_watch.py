@@ -7,7 +7,8 @@ import signal
 import click
 
 from grader.cli import (EXIT_INTERRUPTED, UsageError, _course, _exercise, _resolve_device,
-                        complete_exercise, main, record_progress, submission_path)
+                        complete_exercise, lang_option, main, record_progress, submission_path)
+from grader.i18n import _
 
 
 @main.command()
@@ -17,8 +18,9 @@ from grader.cli import (EXIT_INTERRUPTED, UsageError, _course, _exercise, _resol
                    " work/<exercise>.ipynb, in the course folder).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
               show_default=True)
+@lang_option
 @click.pass_context
-def watch(ctx, exercise, file, device):
+def watch(ctx, exercise, file, device, lang):
     """Grade, then re-grade every time the file is saved (Ctrl-C to stop)."""
     interrupted = False
     course = _course(ctx)
@@ -43,6 +45,6 @@ def watch(ctx, exercise, file, device):
         # makes it kill any jail still running, and we wait for it to exit.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         grader.close()
-    click.echo("\nstopped watching")
+    click.echo("\n" + _("stopped watching"))
     if interrupted:   # Ctrl-C, SIGTERM, the terminal closed: as a shell reports it
         ctx.exit(EXIT_INTERRUPTED)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from grader import i18n
+
 DEFAULT_LIMITS = {"timeout_s": 10.0, "cpu_s": 60, "memory_mb": 2560, "output_kb": 64,
                   "file_mb": 16,
                   # Bounds of the trusted check process (course.yaml only; see
@@ -140,7 +142,8 @@ class Course:
             if ident in (ex.slug, ex.number, ex.name) or (
                     ident.isdigit() and ex.number.isdigit() and int(ident) == int(ex.number)):
                 return ex
-        raise CourseError(f"no exercise named {ident!r}" + self._suggest(ident))
+        raise CourseError(i18n._("no exercise named {name}").format(name=repr(ident))
+                          + self._suggest(ident))
 
     def _suggest(self, ident: str) -> str:
         """'; did you mean 04_broadcasting?' (difflib), else the exercises there are."""
@@ -152,9 +155,9 @@ class Course:
         close = difflib.get_close_matches(ident.lower(), list(names), n=3, cutoff=0.6)
         slugs = list(dict.fromkeys(names[c] for c in close))
         if slugs:
-            return "; did you mean " + " or ".join(slugs) + "?"
+            return i18n._("; did you mean {names}?").format(names=i18n._(" or ").join(slugs))
         known = ", ".join(ex.slug for ex in self.exercises)
-        return f" (known: {known})"
+        return i18n._(" (known: {names})").format(names=known)
 
     def solution(self, ex: Exercise) -> Path:
         return self.root / "solutions" / f"{ex.slug}.py"
@@ -206,7 +209,7 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "course.yaml").is_file():
             return folder
-    raise CourseError("no course.yaml here or in any parent folder (use --course PATH)")
+    raise CourseError(i18n._("no course.yaml here or in any parent folder (use --course PATH)"))
 
 
 def _load_exercise(folder: Path) -> Exercise:

@@ -88,6 +88,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_current).ngettext(singular, plural, n)
 
 
+def N_(msgid: str) -> str:
+    """Mark a sentence for the catalogue where it is defined (a table of messages);
+    translate it with _() where it is shown."""
+    return msgid
+
+
 def pick(en: str, zh: str | None = None) -> str:
     """An author's text in the current language (English when no Chinese is given)."""
     if _current == "zh" and zh:
@@ -101,3 +107,49 @@ def text_of(value, lang: str | None = None) -> str:
     if isinstance(value, dict):
         return value.get(lang) or value.get("en") or ""
     return value or ""
+
+
+# ------------------------------------------------------------------ display width
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: a Han character takes two, a combining mark none."""
+    text = str(text)
+    try:
+        from wcwidth import wcswidth
+        width = wcswidth(text)
+        if width >= 0:
+            return width
+    except ImportError:   # pragma: no cover  (wcwidth is a dependency)
+        pass
+    import unicodedata
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """`text` padded with spaces to `width` terminal columns ("<" left, ">" right, "^" centre).
+
+    A text wider than `width` is cut to fit, with an ellipsis, so the columns after it
+    stay where they are.
+    """
+    text = str(text)
+    have = display_width(text)
+    if have > width:
+        out, used = "", 0
+        for ch in text:
+            w = display_width(ch)
+            if used + w > width - 1:
+                break
+            out += ch
+            used += w
+        text, have = out + "…", used + 1
+    gap = max(width - have, 0)
+    if align == ">":
+        return " " * gap + text
+    if align == "^":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap

@@ -38,6 +38,7 @@ class CheckRecord:
     seed: int | None = None
     grader_error: bool = False
     basis: str = ""               # "claim": failed on what the student's process said of itself
+    not_implemented: bool = False  # ... and that is the starter's raise (not a missing name)
     evidence: str = ""            # inputs, expected and actual values, the seed: withheld when hidden
 
     def as_dict(self) -> dict:
@@ -219,7 +220,7 @@ class DrillPlugin:
             record.outcome, record.message = exc.reason, str(exc)
         elif isinstance(exc, StudentError):
             record.not_attempted = exc.not_implemented or (
-                exc.type_name == "AttributeError" and exc.message.startswith("your file does not define"))
+                exc.type_name == "AttributeError" and getattr(exc, "undefined", False))
             record.outcome = "failed" if record.not_attempted else "error"
             record.message, record.evidence = exc.diagnosis(), exc.evidence()
         elif isinstance(exc, StaleHandle):
@@ -244,4 +245,5 @@ class DrillPlugin:
         if len(record.evidence) > MAX_MESSAGE_CHARS:
             record.evidence = record.evidence[:MAX_MESSAGE_CHARS] + "\n[...]"
         if len(record.message) > MAX_MESSAGE_CHARS:   # a check may quote a huge result
-            record.message = record.message[:MAX_MESSAGE_CHARS] + "\n[message cut]"
+            record.message = record.message[:MAX_MESSAGE_CHARS] + "\n" + _("[message cut]")
+            record.not_implemented = exc.not_implemented

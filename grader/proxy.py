@@ -22,17 +22,21 @@ import torch
 
 from grader import wire
 from grader.fn import Fn
+from grader.i18n import N_, _
 
+# How the student process ended, in a sentence (msgids, translated where they are used).
 SIGNAL_REASONS = {
-    signal.SIGSEGV: "crashed with a segmentation fault",
-    signal.SIGBUS: "crashed with a bus error",
-    signal.SIGABRT: "aborted",
-    signal.SIGFPE: "crashed with a floating-point exception",
-    signal.SIGILL: "crashed with an illegal instruction",
-    signal.SIGXCPU: "used up its CPU-time limit",
-    signal.SIGXFSZ: "wrote more than the file-size limit",
-    signal.SIGSYS: "made a system call the jail forbids",
+    signal.SIGSEGV: N_("the student process crashed with a segmentation fault during {where}"),
+    signal.SIGBUS: N_("the student process crashed with a bus error during {where}"),
+    signal.SIGABRT: N_("the student process aborted during {where}"),
+    signal.SIGFPE: N_("the student process crashed with a floating-point exception during"
+                      " {where}"),
+    signal.SIGILL: N_("the student process crashed with an illegal instruction during {where}"),
+    signal.SIGXCPU: N_("the student process used up its CPU-time limit during {where}"),
+    signal.SIGXFSZ: N_("the student process wrote more than the file-size limit during {where}"),
+    signal.SIGSYS: N_("the student process made a system call the jail forbids during {where}"),
 }
+LOADING = N_("loading your file")
 
 
 # ------------------------------------------------------------------ errors
@@ -60,12 +64,16 @@ class StudentError(Exception):
         self.student_traceback = _text(error.get("traceback", ""), MAX_TRACEBACK_CHARS)
         self.not_implemented = bool(error.get("not_implemented"))
         self.line = error.get("line") if type(error.get("line")) is int else None
+        # The student's file has no such name (the grader's own finding, not the jail's text).
+        self.undefined = error.get("undefined") is True
         if self.not_implemented:
-            text = f"{where} is not implemented yet (it still raises NotImplementedError)"
+            text = _("{where} is not implemented yet (it still raises NotImplementedError)"
+                     ).format(where=where)
         elif self.type_name in LIMIT_ERRORS:
             text = f"{where}: {self.message}"
         else:
-            text = f"{where} raised {self.type_name}: {self.message}"
+            text = _("{where} raised {type}: {message}").format(where=where, type=self.type_name,
+                                                               message=self.message)
         super().__init__(text)
 
     call = ""   # the call that raised, as the check process sent it (set by Session.call)
@@ -343,8 +351,8 @@ class Capture:
     def cut_note(self) -> str:
         if self.total <= self.limit:
             return ""
-        return (f"\n[output cut: {self.total:,} bytes were printed,"
-                f" the first {self.limit:,} are kept]\n")
+        return "\n" + _("[output cut: {total} bytes were printed, the first {kept} are kept]"
+                        ).format(total=f"{self.total:,}", kept=f"{self.limit:,}") + "\n"
 
     def owners(self) -> list[list]:
         """[owner, characters] for text(): which check printed which part of it."""
@@ -470,8 +478,8 @@ class Session:
         if self.budget_left() > 0:
             return None
         self.close()
-        return JailDied("timeout", f"not run: this grading used up its time budget of"
-                                   f" {self.budget_s:g} s")
+        return JailDied("timeout", _("not run: this grading used up its time budget of"
+                                     " {seconds} s").format(seconds=f"{self.budget_s:g}"))
 
     def _deadline(self, function: str = "") -> float:
         """Seconds the next call may take: the per-call timeout, within the budget."""
@@ -487,21 +495,26 @@ class Session:
         status = jail.kill()
         self.jail = None
         if timed_out and self.budget_left() <= 0.01:
-            return JailDied("timeout", f"{where} was stopped: this grading used up its time"
-                                       f" budget of {self.budget_s:g} s")
+            return JailDied("timeout", _("{where} was stopped: this grading used up its time"
+                                         " budget of {seconds} s").format(
+                where=where, seconds=f"{self.budget_s:g}"))
         if timed_out:
-            return JailDied("timeout", f"{where} did not finish within {deadline:g} s"
-                                       " (an infinite loop, or far too slow?)")
+            return JailDied("timeout", _("{where} did not finish within {seconds} s"
+                                         " (an infinite loop, or far too slow?)").format(
+                where=where, seconds=f"{deadline:g}"))
         sig, code = status.get("signal"), status.get("code")
         if sig == signal.SIGKILL:
-            why = "was killed (out of memory?)"
+            text = _("the student process was killed (out of memory?) during {where}")
+        elif sig in SIGNAL_REASONS:
+            text = _(SIGNAL_REASONS[sig])
         elif sig:
-            why = SIGNAL_REASONS.get(sig, f"was killed by signal {sig}")
+            text = _("the student process was killed by signal {signal} during {where}")
         elif code is not None:
-            why = f"exited with code {code} (did it call os._exit() or sys.exit()?)"
+            text = _("the student process exited with code {code} (did it call os._exit() or"
+                     " sys.exit()?) during {where}")
         else:
-            why = "stopped"
-        return JailDied("crashed", f"the student process {why} during {where}")
+            text = _("the student process stopped during {where}")
+        return JailDied("crashed", text.format(where=where, signal=sig, code=code))
 
     def start(self) -> None:
         if self.import_failure:
@@ -520,10 +533,10 @@ class Session:
             # whether the file loaded.
             deadline = self._deadline()
             until = time.monotonic() + deadline
-            first, _ = self._receive(jail, "loading your file", deadline, until)
+            first, _unused = self._receive(jail, _(LOADING), deadline, until)
             sandbox = first.get("sandbox")
             self.sandbox = sandbox if isinstance(sandbox, dict) else {}
-            header, _ = self._receive(jail, "loading your file", deadline, until)
+            header, _unused = self._receive(jail, _(LOADING), deadline, until)
         except JailDied as died:
             status = "timeout" if died.reason == "timeout" else "crashed"
             self.import_failure = StudentImportError(status, str(died))
@@ -533,10 +546,13 @@ class Session:
             jail.kill()
             self.jail = None
             error = error if isinstance(error, dict) else {}
-            where = f" (line {error['line']})" if type(error.get("line")) is int else ""
+            where = _(" (line {line})").format(line=error["line"]) \
+                if type(error.get("line")) is int else ""
             self.import_failure = StudentImportError(
-                "import_error", f"your file raised {_text(error.get('type'), 200)} while being"
-                                f" loaded{where}: {_text(error.get('message', ''), MAX_MESSAGE_CHARS)}")
+                "import_error", _("your file raised {type} while being loaded{where}: {message}"
+                                  ).format(type=_text(error.get("type"), 200), where=where,
+                                           message=_text(error.get("message", ""),
+                                                         MAX_MESSAGE_CHARS)))
             raise self.import_failure
 
     def close(self) -> None:
@@ -565,13 +581,15 @@ class Session:
             self.jail.kill()
             self.jail = None
         if isinstance(why, wire.TooLarge):  # over a limit: a result too large, or forged
-            return JailDied("crashed", f"the student process sent the grader a malformed reply"
-                                       f" during {where}: {why}")
+            return JailDied("crashed", _("the student process sent the grader a malformed reply"
+                                         " during {where}: {why}").format(where=where, why=why))
         detail = f"{why}; " if why is not None and str(why) else ""
-        return JailDied("crashed", f"the student process sent the grader a malformed reply"
-                                   f" during {where} ({detail}did your code write to its socket?)")
+        return JailDied("crashed", _("the student process sent the grader a malformed reply"
+                                     " during {where} ({detail}did your code write to its"
+                                     " socket?)").format(where=where, detail=detail))
 
-    def request(self, header: dict, buffers=(), where: str = "a call", function: str = ""):
+    def request(self, header: dict, buffers=(), where: str = "", function: str = ""):
+        where = where or _("a call")
         self.start()
         spent = self.budget_spent()
         if spent is not None:
@@ -673,13 +691,13 @@ class Session:
     def _encode_other(self, obj):
         if isinstance(obj, Handle):
             if obj._generation != self.generation:
-                raise StaleHandle("an object from before the student process was restarted"
-                                  " cannot be used any more")
+                raise StaleHandle(_("an object from before the student process was restarted"
+                                    " cannot be used any more"))
             return {"t": "ref", "id": obj._id}
         if isinstance(obj, Fn):
             # A function as data: built in the jail by the grader's own builder.
-            built, _ = self.ask("build", 0, "building a function for your code",
-                                name="function", args=[obj.tree], kwargs={})
+            built, _unused = self.ask("build", 0, _("building a function for your code"),
+                                      name="function", args=[obj.tree], kwargs={})
             return {"t": "ref", "id": built._id}
         raise TypeError(f"cannot send a {type(obj).__name__} to the student's code")
 
@@ -700,15 +718,15 @@ class Handle:
 
     def _check(self):
         if self._generation != self._session.generation or self._session.jail is None:
-            raise StaleHandle(f"this {self.type_name} lived in a student process that has"
-                              " since stopped (after a timeout or crash)")
+            raise StaleHandle(_("this {type} lived in a student process that has since stopped"
+                                " (after a timeout or crash)").format(type=self.type_name))
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
         self._check()
-        value, _ = self._session.ask("getattr", self._id, f"{self.type_name}.{name}",
-                                     self._origin, name=name)
+        value, _unused = self._session.ask("getattr", self._id, f"{self.type_name}.{name}",
+                                           self._origin, name=name)
         return value
 
     def __call__(self, *args, **kwargs):
@@ -716,51 +734,57 @@ class Handle:
         if self._module_attr:
             return self._session.call(0, self._module_attr, args, kwargs,
                                       f"{self._module_attr}()", self._module_attr)
-        where = f"your {self.type_name}" + (f" (from {self._origin})" if self._origin else "")
+        where = (_("your {type} (from {origin})") if self._origin else _("your {type}")).format(
+            type=self.type_name, origin=self._origin)
         return self._session.call(self._id, None, args, kwargs, where, self._origin)
 
     def __getitem__(self, key):
         self._check()
-        value, _ = self._session.ask("getitem", self._id, f"{self.type_name}[...]", key=key)
+        value, _unused = self._session.ask("getitem", self._id, f"{self.type_name}[...]",
+                                           key=key)
         return value
 
     def __len__(self):
         self._check()
         try:
-            value, _ = self._session.ask("len", self._id, f"len({self.type_name})")
+            value, _unused = self._session.ask("len", self._id, f"len({self.type_name})")
         except StudentError as e:
             if e.type_name == "TypeError":  # no len(): let list() and friends fall back
                 raise TypeError(e.message) from None
             raise
         if type(value) is not int or value < 0:
             raise StudentError(f"len({self.type_name})",
-                               {"type": "TypeError", "message": "__len__ did not return an int"})
+                               {"type": "TypeError",
+                                "message": _("__len__ did not return an int")})
         limit = self._session.handle_items
         if value > limit:
             # list(handle) would try to make room for all of them at once.
-            shown = f"{value:,}" if value < 10**30 else "an enormous number"
+            shown = f"{value:,}" if value < 10**30 else _("an enormous number")
             raise LimitExceeded(f"len({self.type_name})",
-                                f"len() of your {self.type_name} is {shown}; the grader takes at"
-                                f" most {limit:,} items from one object")
+                                _("len() of your {type} is {count}; the grader takes at most"
+                                  " {limit} items from one object").format(
+                                    type=self.type_name, count=shown, limit=f"{limit:,}"))
         return value
 
     def __iter__(self):
         self._check()
-        it, _ = self._session.ask("iter", self._id, f"iter({self.type_name})")
+        it, _unused = self._session.ask("iter", self._id, f"iter({self.type_name})")
         if not isinstance(it, Handle):
             raise StudentError(f"iter({self.type_name})",
-                               {"type": "TypeError", "message": "not an iterator"})
+                               {"type": "TypeError", "message": _("not an iterator")})
         limit, count = self._session.handle_items, 0
         while True:
             try:
-                value, _ = self._session.ask("next", it._id, f"iterating a {self.type_name}")
+                value, _unused = self._session.ask(
+                    "next", it._id, _("iterating a {type}").format(type=self.type_name))
             except StopIteration:
                 return
             count += 1
             if count > limit:
-                raise LimitExceeded(f"iterating your {self.type_name}",
-                                    f"your {self.type_name} yielded more than {limit:,} items;"
-                                    f" the grader stops there (does it ever end?)")
+                raise LimitExceeded(_("iterating your {type}").format(type=self.type_name),
+                                    _("your {type} yielded more than {limit} items; the grader"
+                                      " stops there (does it ever end?)").format(
+                                        type=self.type_name, limit=f"{limit:,}"))
             yield value
 
     def __repr__(self):
@@ -786,11 +810,12 @@ class Student:
         session = self._session
         session.hooks.before_call(name)
         try:
-            value, _ = session.ask("getattr", 0, name, name, name=name)
+            value, _unused = session.ask("getattr", 0, name, name, name=name)
         except StudentError as e:
             if e.type_name == "AttributeError":
-                raise StudentError(name, {"type": "AttributeError",
-                                          "message": f"your file does not define {name}"}) from None
+                raise StudentError(name, {"type": "AttributeError", "undefined": True,
+                                          "message": _("your file does not define {name}").format(
+                                              name=name)}) from None
             raise
         if isinstance(value, Handle):
             object.__setattr__(value, "_origin", name)
@@ -798,7 +823,7 @@ class Student:
         return value
 
     def has(self, name: str) -> bool:
-        value, _ = self._session.ask("has", 0, f"has {name}", name=name)
+        value, _unused = self._session.ask("has", 0, f"has {name}", name=name)
         return value is True
 
     def build(self, name: str, *args, **kwargs):
@@ -806,6 +831,6 @@ class Student:
 
         The jail gets the builder's name and the arguments as data, never code.
         """
-        value, _ = self._session.ask("build", 0, f"building {name}", name=name,
-                                     args=list(args), kwargs=dict(kwargs))
+        value, _unused = self._session.ask("build", 0, _("building {name}").format(name=name),
+                                           name=name, args=list(args), kwargs=dict(kwargs))
         return value

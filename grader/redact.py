@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import re
 
+from grader.i18n import N_, _
 from grader.safe_text import cap
 
 MAX_DIAGNOSIS_CHARS = 300
@@ -37,15 +38,18 @@ MAX_DIAGNOSIS_CHARS = 300
 _NUMBER = re.compile(r"(?<![A-Za-z_\d])[-+]?\d[\d_]*(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
 
 # The grader's own words for a hidden check that did not pass.
+# (Translated when shown: a student view is built in the language of the page.)
 DIAGNOSIS = {
-    "failed": "this hidden check failed",
-    "error": "your code raised an exception in this hidden check",
-    "timeout": "your code did not finish in time in this hidden check",
-    "crashed": "the student process crashed in this hidden check",
-    "constraint": "your code broke a rule of the exercise in this hidden check",
-    "skipped": "this hidden check was skipped",
+    "failed": N_("this hidden check failed"),
+    "error": N_("your code raised an exception in this hidden check"),
+    "timeout": N_("your code did not finish in time in this hidden check"),
+    "crashed": N_("the student process crashed in this hidden check"),
+    "constraint": N_("your code broke a rule of the exercise in this hidden check"),
+    "skipped": N_("this hidden check was skipped"),
 }
-WITHHELD_OUTPUT = "[what your code printed while hidden checks ran is shown after the due date]"
+NOT_PASSED = N_("this hidden check did not pass")
+WITHHELD_OUTPUT = N_("[what your code printed while hidden checks ran is shown after the"
+                     " due date]")
 
 
 def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | None:
@@ -87,26 +91,26 @@ def _diagnosis(check: dict, visible_messages: set, level: str = "diagnosis") -> 
     if message and message in visible_messages:
         return message
     if level == "outcome":
-        return DIAGNOSIS.get(outcome, "this hidden check did not pass")
+        return _(DIAGNOSIS.get(outcome, NOT_PASSED))
     if outcome == "failed" and check.get("basis") != "claim" and message.strip():
         # A number in a diagnosis is the student's to choose ("off by a constant
         # +0.8234" can be a hidden input): every one becomes #.
         first = _NUMBER.sub("#", message.strip().splitlines()[0])
         return cap(first, MAX_DIAGNOSIS_CHARS)
-    return DIAGNOSIS.get(outcome, "this hidden check did not pass")
+    return _(DIAGNOSIS.get(outcome, NOT_PASSED))
 
 
 def _visible_output(text: str, owners, hidden_ids: set) -> str:
     """The parts of `text` printed outside hidden checks, and a fixed note (no count)."""
     if not isinstance(owners, list):
         # No attribution (a result from an older grader): none of it can be shown.
-        return WITHHELD_OUTPUT + "\n"
+        return _(WITHHELD_OUTPUT) + "\n"
     out, position = [], 0
     for entry in owners:
         try:
             owner, length = entry[0], int(entry[1])
         except (TypeError, ValueError, IndexError):
-            return WITHHELD_OUTPUT + "\n"
+            return _(WITHHELD_OUTPUT) + "\n"
         piece = text[position:position + max(length, 0)]
         position += max(length, 0)
         if owner not in hidden_ids:
@@ -115,5 +119,5 @@ def _visible_output(text: str, owners, hidden_ids: set) -> str:
     if position < len(text) and owners and owners[-1][0] not in hidden_ids:
         # Cut while a visible check printed: say so, but not the count (which
         # would include what hidden checks printed after).
-        shown += "\n[output cut]"
-    return shown + ("\n" if shown and not shown.endswith("\n") else "") + WITHHELD_OUTPUT + "\n"
+        shown += "\n" + _("[output cut]")
+    return shown + ("\n" if shown and not shown.endswith("\n") else "") + _(WITHHELD_OUTPUT) + "\n"

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import jinja2
 
-from grader import safe_text
+from grader import i18n, safe_text
 from grader.classroom.exports import number, write_atomic
+from grader.i18n import _
 from grader.redact import student_view
-from grader.report_terminal import STATUS_WORDS
+from grader.report_terminal import STATUS_WORDS, outcome_word, state_word, status_word
 
 TEMPLATES = Path(__file__).with_name("templates")
 MARKS = {"passed": "✓", "failed": "✗", "error": "✗", "timeout": "⏱", "crashed": "✗",
@@ -51,17 +52,37 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, finalize=safe_text.html_value)
+                             lstrip_blocks=True, finalize=safe_text.html_value,
+                             extensions=["jinja2.ext.i18n"])
+    # The grader's words on a page through the same catalogue as the terminal's, in the
+    # language current when the page is rendered ({% trans %} and _() in the templates).
+    env.install_gettext_callables(gettext=i18n._, ngettext=i18n.ngettext, newstyle=True)
     env.filters["number"] = number
     env.filters["colour"] = score_colour
     env.filters["percent"] = _percent
     env.filters["short"] = _short
-    env.globals.update(marks=MARKS, status_words=STATUS_WORDS)
+    env.globals.update(marks=MARKS, status_words=STATUS_WORDS, status_word=status_word,
+                       outcome_word=outcome_word, state_word=state_word, flag_word=flag_word,
+                       text_of=i18n.text_of, html_lang=html_lang)
     return env
 
 
+def html_lang() -> str:
+    """The page's lang attribute: zh-CN for Chinese (fonts and line breaking follow it)."""
+    return "zh-CN" if i18n.current() == "zh" else "en"
+
+
+FLAG_WORDS = {"timeout": i18n.N_("timeout"), "crash": i18n.N_("crash"),
+              "constraint": i18n.N_("constraint"), "tamper": i18n.N_("tamper"),
+              "pending": i18n.N_("pending")}
+
+
+def flag_word(kind: str) -> str:
+    return _(FLAG_WORDS[kind]) if kind in FLAG_WORDS else str(kind)
+
+
 def _title(mapping, fallback: str) -> str:
-    return (mapping or {}).get("en") or fallback
+    return i18n.text_of(mapping or {}) or fallback
 
 
 def exercise_section(result: dict | None, *, slug: str, title: str, points: float,
@@ -76,18 +97,19 @@ def write_exercise_page(result: dict, exercise, path: Path, reveal_hidden: bool 
     """`grade exercise NN --html PATH`: the same section a student page shows."""
     result = student_view(result, reveal_hidden)
     section = exercise_section(result, slug=exercise.slug,
-                               title=exercise.text(exercise.title, "en"),
+                               title=exercise.text(exercise.title, i18n.current()),
                                points=float(result.get("max_score") or exercise.points))
     html = _environment().get_template("exercise.html").render(
         section=section, reveal_hidden=reveal_hidden,
-        page_title=f"{exercise.number} {exercise.text(exercise.title, 'en')}",
+        page_title=f"{exercise.number} {exercise.text(exercise.title, i18n.current())}",
         hidden_pending=int(getattr(exercise, "hidden_count", 0) or 0))
     write_atomic(Path(path), html)
 
 
 def render_index(view, ignored: list[str]) -> str:
     return _environment().get_template("index.html").render(
-        view=view, ignored=ignored, page_title=f"{view.title}: class report")
+        view=view, ignored=ignored,
+        page_title=_("{course}: class report").format(course=view.title))
 
 
 def render_student(view, student, reveal_hidden: bool) -> str:

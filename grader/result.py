@@ -47,10 +47,12 @@ def finish_result(result: dict, records, load_problem, session, duration_s: floa
     elif records and not any(r.outcome == "passed" for r in records) and \
             all(r.not_attempted for r in records if r.outcome != "passed"):
         result["status"] = "not_attempted"
-        if any("not implemented yet" in r.message for r in records):
-            result["message"] = "nothing is implemented yet: every function still raises NotImplementedError"
+        from grader.i18n import _
+        if any(r.not_implemented for r in records):
+            result["message"] = _("nothing is implemented yet: every function still raises"
+                                  " NotImplementedError")
         else:
-            result["message"] = "your file defines none of the exercise's functions"
+            result["message"] = _("your file defines none of the exercise's functions")
     if any(r.grader_error for r in records):
         result["grader_errors"] = sum(r.grader_error for r in records)
     return bounded(result)

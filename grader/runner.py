@@ -94,7 +94,8 @@ class Grader:
         started = time.perf_counter()
         note = ""
         if device not in exercise.devices:
-            note = f"this exercise runs on {exercise.devices[0]} only, so it was graded there"
+            note = i18n._("this exercise runs on {device} only, so it was graded there").format(
+                device=exercise.devices[0])
             device = exercise.devices[0]
         result = new_result(exercise, student, device)
         result["message"] = note
@@ -113,10 +114,11 @@ class Grader:
                 compare.CONTEXT["without_return"] = functions_without_return(tree)
             except SyntaxError as e:
                 line = (e.text or "").rstrip()
-                problem = ("syntax_error", f"syntax error on line {e.lineno}: {e.msg}"
-                           + (f"\n    {line}" if line else ""))
+                problem = ("syntax_error", i18n._("syntax error on line {line}: {message}").format(
+                    line=e.lineno, message=e.msg) + (f"\n    {line}" if line else ""))
             except (ValueError, RecursionError) as e:
-                problem = ("syntax_error", f"your file cannot be parsed: {e}")
+                problem = ("syntax_error", i18n._("your file cannot be parsed: {error}").format(
+                    error=e))
         limits = self.course.limits_for(exercise)
         config = {
             "path": str(path.resolve()),
@@ -165,35 +167,40 @@ def functions_without_return(tree: ast.Module) -> set[str]:
 def read_source(path: Path) -> tuple[str, tuple[str, str] | None]:
     """The submission's text, or (status, message) saying why it cannot be used."""
     if path.is_dir():
-        raise SubmissionError(f"{path} is a directory, not a Python file")
+        raise SubmissionError(i18n._("{path} is a directory, not a Python file").format(path=path))
     try:
         # Never blocking (a FIFO would wait for a writer forever), then only a regular file.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise SubmissionError(f"{path} is not a regular file (a named pipe, a socket or"
-                                      " a device?)")
+                raise SubmissionError(i18n._("{path} is not a regular file (a named pipe, a"
+                                             " socket or a device?)").format(path=path))
             if st.st_size > MAX_SOURCE_BYTES:
-                return "", ("syntax_error", f"your file is {st.st_size:,} bytes; the limit is"
-                                            f" {MAX_SOURCE_BYTES:,}")
+                return "", ("syntax_error", i18n._("your file is {size} bytes; the limit is"
+                                                   " {limit}").format(
+                    size=f"{st.st_size:,}", limit=f"{MAX_SOURCE_BYTES:,}"))
             os.set_blocking(fd, True)
             with os.fdopen(os.dup(fd), "rb") as f:
                 data = f.read(MAX_SOURCE_BYTES + 1)
         finally:
             os.close(fd)
         if len(data) > MAX_SOURCE_BYTES:
-            return "", ("syntax_error", f"your file is over {MAX_SOURCE_BYTES:,} bytes, the limit")
+            return "", ("syntax_error", i18n._("your file is over {limit} bytes, the limit"
+                                               ).format(limit=f"{MAX_SOURCE_BYTES:,}"))
     except FileNotFoundError:
-        raise SubmissionError(f"{path}: no such file") from None
+        raise SubmissionError(i18n._("{path}: no such file").format(path=path)) from None
     except OSError as e:
-        raise SubmissionError(f"{path}: cannot read it ({e.strerror})") from None
+        raise SubmissionError(i18n._("{path}: cannot read it ({error})").format(
+            path=path, error=e.strerror)) from None
     if b"\0" in data:
-        return "", ("syntax_error", "your file is not Python source (it contains binary data)")
+        return "", ("syntax_error", i18n._("your file is not Python source (it contains binary"
+                                           " data)"))
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
-        return "", ("syntax_error", f"your file is not UTF-8 text (byte {e.start})")
+        return "", ("syntax_error", i18n._("your file is not UTF-8 text (byte {position})"
+                                           ).format(position=e.start))
 
 
 def _data_limit():

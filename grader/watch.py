@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import report_terminal
+from grader.i18n import _, current, ngettext
 from grader.result import is_full_marks
 
 POLL_S = 0.05      # how often the file is looked at
@@ -89,14 +90,10 @@ def _passed(result: dict) -> set[str]:
     return {c["id"] for c in result["checks"] if c["outcome"] == "passed"}
 
 
-def _checks(n: int) -> str:
-    return f"{n} check" + ("" if n == 1 else "s")
-
-
 def _titles(result: dict, ids: set[str], most: int = 3) -> str:
     titles = [c["title"] for c in result["checks"] if c["id"] in ids]
-    shown = "; ".join(titles[:most])
-    return shown + (f"; and {len(titles) - most} more" if len(titles) > most else "")
+    shown = _("; ").join(titles[:most])
+    return shown + (_("; and {n} more").format(n=len(titles) - most) if len(titles) > most else "")
 
 
 def describe_change(previous: dict | None, baseline: dict | None, result: dict) -> str:
@@ -106,32 +103,39 @@ def describe_change(previous: dict | None, baseline: dict | None, result: dict) 
     that fixing a syntax error is compared with the version before it.
     """
     if previous is None:
-        return "first run"
+        return _("first run")
     if result["status"] == "syntax_error":
         if baseline is None:
-            return "the checks did not run: your file does not parse yet"
-        return (f"the checks did not run: your file does not parse"
-                f" (the last version that did scored {baseline['score']:g}/{baseline['max_score']:g})")
+            return _("the checks did not run: your file does not parse yet")
+        return _("the checks did not run: your file does not parse (the last version that did"
+                 " scored {score}/{top})").format(score=f"{baseline['score']:g}",
+                                                  top=f"{baseline['max_score']:g}")
     parts = []
     if previous["status"] == "syntax_error":
-        parts.append("syntax error fixed")
+        parts.append(_("syntax error fixed"))
     if baseline is None:
-        return "; ".join(parts + [f"{_checks(len(_passed(result)))} pass"])
+        n = len(_passed(result))
+        return _("; ").join(parts + [ngettext("{n} check passes", "{n} checks pass", n).format(n=n)])
     before, now = _passed(baseline), _passed(result)
     gained, lost = now - before, before - now
     if gained:
-        parts.append(f"{len(gained)} more " + ("check passes" if len(gained) == 1 else "checks pass"))
+        parts.append(ngettext("{n} more check passes", "{n} more checks pass", len(gained)).format(
+            n=len(gained)))
     if lost:
-        parts.append(f"{_checks(len(lost))} that passed now "
-                     + ("fails" if len(lost) == 1 else "fail") + f": {_titles(result, lost)}")
+        parts.append(ngettext("{n} check that passed now fails: {titles}",
+                              "{n} checks that passed now fail: {titles}", len(lost)).format(
+            n=len(lost), titles=_titles(result, lost)))
     if baseline["score"] != result["score"]:
-        parts.append(f"score {baseline['score']:g} → {result['score']:g}")
+        parts.append(_("score {before} → {after}").format(before=f"{baseline['score']:g}",
+                                                          after=f"{result['score']:g}"))
     elif not gained and not lost and result["status"] != baseline["status"]:
-        parts.append(f"now {result['status'].replace('_', ' ')} (was"
-                     f" {baseline['status'].replace('_', ' ')})")
+        parts.append(_("now {status} (was {before})").format(
+            status=report_terminal.state_word(result["status"]),
+            before=report_terminal.state_word(baseline["status"])))
     if not parts:
-        return f"no change since the last run ({result['score']:g}/{result['max_score']:g})"
-    return "; ".join(parts)
+        return _("no change since the last run ({score}/{top})").format(
+            score=f"{result['score']:g}", top=f"{result['max_score']:g}")
+    return _("; ").join(parts)
 
 
 # ------------------------------------------------------------------ the screen
@@ -161,8 +165,9 @@ class Screen:
 
 
 def _footer(run: int, path: Path, seconds: float) -> str:
-    return (f"run {run} · {time.strftime('%H:%M:%S')} · graded in {seconds:.2f} s"
-            f" · watching {path} (Ctrl-C to stop)")
+    return _("run {run} · {time} · graded in {seconds} s · watching {path} (Ctrl-C to stop)"
+             ).format(run=run, time=time.strftime("%H:%M:%S"), seconds=f"{seconds:.2f}",
+                      path=path)
 
 
 # ------------------------------------------------------------------ the loop
@@ -214,7 +219,7 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
     from grader.runner import SubmissionError
 
     screen = screen or Screen()
-    title = f"{exercise.number} {exercise.text(exercise.title, 'en')}"
+    title = f"{exercise.number} {exercise.text(exercise.title, current())}"
     hidden_pending = int(getattr(exercise, "hidden_count", 0) or 0) if course.is_release() else 0
     previous = baseline = None
     runs = 0
@@ -229,16 +234,18 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                 if stop.caught:
                     raise KeyboardInterrupt from None
                 if file_state(path) is None:
-                    screen.show(f"{title}\n{path} was deleted or moved; waiting for it to come"
-                                " back (Ctrl-C to stop)")
+                    screen.show(f"{title}\n" + _("{path} was deleted or moved; waiting for it to"
+                                                 " come back (Ctrl-C to stop)").format(path=path))
                 else:
-                    screen.show(f"{title}\n{e}\nwaiting for {path} to change (Ctrl-C to stop)")
+                    screen.show(f"{title}\n{e}\n" + _("waiting for {path} to change (Ctrl-C to"
+                                                     " stop)").format(path=path))
                 wait_for_change(path, state, poll_s=poll_s)
                 continue
             if stop.caught:
                 raise KeyboardInterrupt
             if not _zygote_alive(grader):
-                raise JailParentDied("the jail's parent process stopped; start grade watch again")
+                raise JailParentDied(_("the jail's parent process stopped; start grade watch"
+                                       " again"))
             runs += 1
             if on_result is not None:
                 on_result(result)     # progress, and the hints it unlocks, before the screen
@@ -250,7 +257,7 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                                           hidden_pending=hidden_pending)
             change = describe_change(previous, baseline, result)
             if is_full_marks(result) and previous is not None and not is_full_marks(previous):
-                change += " · full marks!"
+                change += " · " + _("full marks!")
             screen.show(f"{body}\n\n{change}\n"
                         + _footer(runs, path, time.perf_counter() - started))
             previous = result
@@ -265,5 +272,5 @@ def run(grader, course, exercise, path: Path, *, device: str = "cpu", screen: Sc
                 break
             wait_for_change(path, state, poll_s=poll_s,
                             on_missing=lambda: screen.note(
-                                f"{path} was deleted or moved; waiting for it to come back"
-                                " (Ctrl-C to stop)"))
+                                _("{path} was deleted or moved; waiting for it to come back"
+                                  " (Ctrl-C to stop)").format(path=path)))

@@ -138,10 +138,19 @@ class Gradebook:
                     self.db.execute("INSERT INTO roster VALUES (?, ?, ?, ?, ?)",
                                     (s.id, slug, sub.sha256, device, _text(sub.note)))
 
-    def has_result(self, student: str, exercise: str, sha256: str, device: str) -> bool:
-        return self.db.execute(
-            "SELECT 1 FROM results WHERE student = ? AND exercise = ? AND sha256 = ? AND device = ?",
-            (student, exercise, sha256, device)).fetchone() is not None
+    def has_result(self, student: str, exercise: str, sha256: str, device: str,
+                   lang: str | None = None) -> bool:
+        """A result of this file on this device (in this language, when `lang` is given:
+        its messages are in the language it was graded in)."""
+        rows = self.db.execute(
+            "SELECT document FROM results WHERE student = ? AND exercise = ? AND sha256 = ?"
+            " AND device = ?", (student, exercise, sha256, device)).fetchall()
+        if lang is None or not rows:
+            return bool(rows)
+        try:
+            return (json.loads(rows[0][0]).get("lang") or "en") == lang
+        except (ValueError, AttributeError):
+            return False
 
     def save(self, student: str, exercise: str, sha256: str, device: str, result: dict,
              flags: list) -> None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__
+from grader.i18n import _
 
 STARTUP_S = 300.0          # a worker that is not ready by then is dead
 RETRIES = 1                # a grading whose worker died is tried once more
@@ -76,6 +77,7 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
         _send(protocol, {"fatal": str(e)})
         return
     from grader.runner import Grader, SubmissionError   # imports torch; runs no op
+    from grader import i18n
     import torch
     grader = Grader.start(course, zygote)
     if device == "cuda":
@@ -95,6 +97,8 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
             task = json.loads(line)
             try:
                 ex = course.find(task["exercise"])
+                # The language the class is graded in: every message of this result.
+                i18n.use(task.get("lang") or "en")
                 if task.get("forge_against"):
                     result = _graded_with_proof(grader, ex, task, reference_logs)
                 else:
@@ -140,10 +144,11 @@ class Task:
     device: str
     tries: int = 0
     forge_against: str = ""   # a reference solution: also run the claim-forging proof (claimproof.py)
+    lang: str = "en"          # the language of the result's messages (grade class --lang)
 
     def message(self) -> dict:
         message = {"id": self.id, "student": self.student, "exercise": self.exercise,
-                   "path": self.path, "device": self.device}
+                   "path": self.path, "device": self.device, "lang": self.lang}
         if self.forge_against:
             message["forge_against"] = self.forge_against
         return message
@@ -271,7 +276,7 @@ class Pool:
             if worker is None:
                 continue                            # a worker we already killed
             if message is None:
-                yield from self._died(worker, pending, "the check process died")
+                yield from self._died(worker, pending, _("the check process died"))
             elif "fatal" in message:
                 self.close()
                 raise PoolError(message["fatal"])
@@ -308,7 +313,7 @@ class Pool:
         now = time.monotonic()
         for worker in list(self.workers.values()):
             if not worker.ready and now - worker.started > STARTUP_S:
-                yield from self._died(worker, pending, "the check process did not start")
+                yield from self._died(worker, pending, _("the check process did not start"))
             elif worker.tasks and now - worker.since > self.grading_limit_s:
                 task = worker.tasks.popleft()
                 pending.extendleft(reversed(worker.tasks))   # never started
@@ -316,8 +321,8 @@ class Pool:
                 self._kill(worker)
                 self._respawn_if_needed(pending)
                 yield Outcome(task, result=stopped_result(
-                    task, "timeout", f"grading took longer than {self.grading_limit_s:g} s"
-                                     " and was stopped"))
+                    task, "timeout", _("grading took longer than {seconds} s and was stopped"
+                                       ).format(seconds=f"{self.grading_limit_s:g}")))
 
     def _died(self, worker: _Worker, pending, why: str):
         task = worker.tasks.popleft() if worker.tasks else None
@@ -338,8 +343,9 @@ class Pool:
                 pending.appendleft(task)
             else:
                 yield Outcome(task, result=stopped_result(
-                    task, "crashed", f"{why} while grading this file, {task.tries} times;"
-                                     f" see {self.log_dir}/"))
+                    task, "crashed", _("{why} while grading this file, {n} times; see"
+                                       " {folder}/").format(why=why, n=task.tries,
+                                                            folder=self.log_dir)))
         self._respawn_if_needed(pending)
 
     def _respawn_if_needed(self, pending) -> None:
@@ -358,6 +364,7 @@ def stopped_result(task: Task, status: str, message: str) -> dict:
     return {"schema": "grade-result/1", "exercise": task.exercise, "student": task.student,
             "device": task.device, "status": status, "score": 0.0, "max_score": 0.0,
             "duration_s": 0.0, "message": message, "checks": [], "stdout": "", "stderr": "",
-            "sandbox": {}, "environment": {"python": platform.python_version(),
+            "sandbox": {}, "lang": task.lang,
+            "environment": {"python": platform.python_version(),
                                            "torch": torch_version, "grader": __version__,
                                            "platform": platform.system().lower()}}

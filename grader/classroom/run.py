@@ -13,7 +13,9 @@ from pathlib import Path
 from grader.classroom import flags
 from grader.classroom.gradebook import Gradebook
 from grader.classroom.pool import Pool, Task
-from grader.classroom.submissions import discover
+from grader.classroom.submissions import NotReadable, discover, read_regular
+from grader.i18n import _
+from grader.report_terminal import state_word
 
 
 # ------------------------------------------------------------------ a class run
@@ -34,7 +36,7 @@ def course_info(course) -> dict:
 
 
 def grade_class(course, submissions: Path, report: Path, *, exercises, workers: int,
-                device: str, force: bool, progress) -> RunSummary:
+                device: str, force: bool, progress, lang: str = "en") -> RunSummary:
     """Discover, record the roster, grade what is missing, store each result.
 
     `progress` gets start(total, already, students), graded(outcome) and
@@ -57,11 +59,11 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
                 sub = s.submissions[slug]
                 if sub.missing:
                     summary.missing += 1
-                elif not force and book.has_result(s.id, slug, sub.sha256, device):
+                elif not force and book.has_result(s.id, slug, sub.sha256, device, lang):
                     summary.reused += 1
                 else:
                     tasks.append(Task(len(tasks), s.id, slug, str(sub.path.resolve()),
-                                      sub.sha256, device))
+                                      sub.sha256, device, lang=lang))
                     left[s.id] += 1
         progress.start(len(tasks), summary.reused, len(students))
         for s in students:
@@ -93,9 +95,9 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
 
 
 def _tamper(path: str) -> list[str]:
-    try:
-        source = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    try:   # a regular file only, never blocking: it may have been swapped since discovery
+        source = read_regular(path).decode("utf-8", errors="replace")
+    except NotReadable:
         return []
     return flags.scan_source(source)
 
@@ -105,13 +107,13 @@ def _cells(book: Gradebook, student: str) -> list[tuple[str, str]]:
     out = []
     for cur in book.current(student):
         if cur.sha256 is None:
-            out.append((cur.exercise, "missing"))
+            out.append((cur.exercise, _("missing")))
         elif cur.result is None:
-            out.append((cur.exercise, "not graded"))
+            out.append((cur.exercise, _("not graded yet")))
         else:
             r = cur.result
             text = f"{r['score']:g}/{r['max_score']:g}"
             if r["status"] != "graded":
-                text += f" ({r['status']})"
+                text += f" ({state_word(r['status'])})"
             out.append((cur.exercise, text))
     return out

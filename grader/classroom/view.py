@@ -11,7 +11,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from grader import i18n
 from grader.classroom.flags import result_flags
+from grader.i18n import _
 
 MESSAGE_CHARS = 160
 
@@ -144,7 +146,7 @@ def build(book) -> ClassView:
     exercises = book.exercises()
     points = {ex["slug"]: ex["points"] for ex in exercises}
     weights = book.meta("weights", {}) or {}
-    title = (book.meta("title", {}) or {}).get("en", "") or "torch-drills"
+    title = i18n.text_of(book.meta("title", {}) or {}) or "torch-drills"
     current = {(c.student, c.exercise): c for c in book.current()}
     students = []
     flags = []
@@ -164,7 +166,7 @@ def build(book) -> ClassView:
             for kind, detail in cell.flags:
                 flags.append((s["id"], s["file_id"], slug, kind, detail))
             if cell.state == "pending":
-                flags.append((s["id"], s["file_id"], slug, "pending", "not graded yet"))
+                flags.append((s["id"], s["file_id"], slug, "pending", _("not graded yet")))
             cells[slug] = cell
         row = StudentRow(s["id"], s["file_id"], s["source"], s["notes"], cells)
         row.total = sum(c.score for c in cells.values())
@@ -181,7 +183,7 @@ def _exercise_stats(ex: dict, students: list[StudentRow]) -> ExerciseStats:
     graded = [c for c in cells if c.state not in ("missing", "pending")]
     scores = [c.score for c in graded]
     return ExerciseStats(
-        slug=ex["slug"], title=ex["title"].get("en", ex["slug"]), points=ex["points"],
+        slug=ex["slug"], title=i18n.text_of(ex["title"]) or ex["slug"], points=ex["points"],
         submitted=len(graded), missing=sum(c.state == "missing" for c in cells),
         pending=sum(c.state == "pending" for c in cells),
         mean=statistics.fmean(scores) if scores else None,
