@@ -1,38 +1,14 @@
 """Hidden checks for make_filled(shape, value, dtype=torch.float32)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor
-
-
-def _check(student, shape, value, dtype=None):
-    """Call make_filled (without dtype when dtype is None) and compare."""
-    want_dtype = torch.float32 if dtype is None else dtype
-    expected = torch.full(tuple(shape), value, dtype=want_dtype)
-    got = (student.make_filled(shape, value) if dtype is None
-           else student.make_filled(shape, value, dtype))
-    call = (f"make_filled({shape!r}, {value!r})" if dtype is None
-            else f"make_filled({shape!r}, {value!r}, {dtype})")
-    if isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(expected.shape) \
-            and got.dtype != want_dtype:
-        if dtype is None and got.dtype == torch.full((), value).dtype:
-            raise AssertionError(
-                f"{call} gave dtype {got.dtype}, expected {want_dtype}: without dtype=, "
-                f"torch.full guesses the dtype from the value ({value!r} gives {got.dtype}). "
-                f"Pass dtype=dtype; its default is torch.float32.")
-        raise AssertionError(
-            f"{call} gave dtype {got.dtype}, expected {want_dtype}: pass the dtype argument on, "
-            f"for example torch.full(shape, value, dtype=dtype).")
-    if isinstance(got, torch.Tensor) and tuple(got.shape) != tuple(expected.shape) \
-            and len(shape) and tuple(got.shape) == (len(shape),):
-        raise AssertionError(
-            f"{call} gave shape {tuple(got.shape)}, expected {tuple(expected.shape)}: the shape "
-            f"numbers became the tensor's values. torch.Tensor(shape) and torch.tensor(shape) "
-            f"read a tuple as data; torch.full(shape, value) reads it as a shape.")
-    assert_tensor(got, expected, name=f"result of {call}")
+from grader.checks import points, hint, target, title
+from support_tensors import expect_filled as _check
 
 
 @points(1)
 @target("make_filled")
-@hint("The default dtype is float32 even when the value is an int: pass dtype=dtype to torch.full.")
+@title(zh="不传 dtype 参数时 make_filled 返回 float32，填充值是整数时也一样")
+@hint("The default dtype is float32 even when the value is an int: pass dtype=dtype to torch.full.",
+      zh="即使填充值是整数，默认 dtype 也是 float32：把 dtype=dtype 传给 torch.full。")
 def check_make_filled_default_dtype(student, case):
     """make_filled without a dtype argument is float32, also for an int value"""
     _check(student, (2, 3), 5)
@@ -42,7 +18,9 @@ def check_make_filled_default_dtype(student, case):
 
 @points(1)
 @target("make_filled")
-@hint("Use the dtype you are given: torch.full(shape, value, dtype=dtype).")
+@title(zh="make_filled 使用 float64、int64、int32 和 bool")
+@hint("Use the dtype you are given: torch.full(shape, value, dtype=dtype).",
+      zh="使用传进来的 dtype：torch.full(shape, value, dtype=dtype)。")
 def check_make_filled_dtypes(student, case):
     """make_filled with float64, int64, int32 and bool"""
     _check(student, (case.size("n"),), 2.5, torch.float64)
@@ -54,7 +32,9 @@ def check_make_filled_dtypes(student, case):
 
 @points(1)
 @target("make_filled")
-@hint("The shape () is a 0-d tensor (a single number); a 0 in the shape gives an empty tensor.")
+@title(zh="make_filled 的形状为 ()、含大小为 0 的维度，以及三维形状")
+@hint("The shape () is a 0-d tensor (a single number); a 0 in the shape gives an empty tensor.",
+      zh="形状 () 是 0 维张量（单个数）；形状里有 0 时得到空张量。")
 def check_make_filled_shapes(student, case):
     """make_filled with shape (), with a size-0 dimension, and in 3-D"""
     _check(student, (), 2.5)
