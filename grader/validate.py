@@ -93,7 +93,7 @@ def _schema_problems(validator, data, node, rel) -> list[Problem]:
             missing = err.message.split("'")[1] if "'" in err.message else ""
             out.append(Problem(rel, _line_of(node, path), _field(path + [missing]), "required"))
         elif err.validator == "additionalProperties":
-            out.append(Problem(rel, _line_of(node, path), _field(path), err.message))
+            out += _unknown_fields(err, node, path, rel)
         else:
             message = err.message if len(err.message) < 200 else err.message[:200] + "..."
             out.append(Problem(rel, _line_of(node, path), _field(path) or "(top)", message))
@@ -124,24 +124,165 @@ def validate_course(root: Path) -> list[Problem]:
         data, node = _load(folder / "exercise.yaml", rel, problems)
         if data is None:
             continue
-        found = _schema_problems(validator, data, node, rel)
-        problems += found
-        if found or not isinstance(data, dict):
+        problems += _schema_problems(validator, data, node, rel)
+        if not isinstance(data, dict):
             continue
+        # The semantic checks run even when the schema found problems: every problem
+        # at once, not one round of fixes per kind. They read the data defensively.
         problems += _folder_problems(root, folder, slug, data, node, rel, release)
+        problems += _definition_problems(root, folder, slug, data, node, rel, release)
     return problems
+
+
+def _key_line(node, path, key) -> int:
+    """The line of `key` itself in the mapping at `path`."""
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            return 0
+    if isinstance(node, yaml.MappingNode):
+        for k, _v in node.value:
+            if k.value == key:
+                return k.start_mark.line + 1
+    return node.start_mark.line + 1 if node is not None else 0
+
+
+def _unknown_fields(err, node, path, rel) -> list[Problem]:
+    """One problem per unknown field, at its own line, with its name (and a near name)."""
+    import difflib
+    import re
+    known = set((err.schema or {}).get("properties", {}))
+    patterns = list((err.schema or {}).get("patternProperties", {}))
+    instance = err.instance if isinstance(err.instance, dict) else {}
+    extra = [k for k in instance if k not in known
+             and not any(re.search(p, str(k)) for p in patterns)]
+    out = []
+    for key in extra or [None]:
+        if key is None:
+            out.append(Problem(rel, _line_of(node, path), _field(path) or "(top)", err.message))
+            continue
+        close = difflib.get_close_matches(str(key), sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else \
+            (f" (known: {', '.join(sorted(known))})" if known else "")
+        out.append(Problem(rel, _key_line(node, path, key), _field(path + [str(key)]),
+                           f"unknown field {str(key)!r}{hint}"))
+    return out
+
+
+def _defined(path: Path) -> tuple[dict | None, str]:
+    """Top-level definitions of a Python file: name -> ast node; or (None, why)."""
+    import ast
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except FileNotFoundError:
+        return None, ""
+    except SyntaxError as e:
+        return None, f"syntax error on line {e.lineno}: {e.msg}"
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        return None, f"cannot be read ({e})"
+    names = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names[stmt.name] = stmt
+        elif isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    names[t.id] = stmt
+    return names, ""
+
+
+def _params(fn) -> list[str]:
+    a = fn.args
+    out = [x.arg for x in a.posonlyargs + a.args]
+    if a.vararg:
+        out.append("*" + a.vararg.arg)
+    out += [x.arg for x in a.kwonlyargs]
+    if a.kwarg:
+        out.append("**" + a.kwarg.arg)
+    return out
+
+
+def _declared(signature: str, name: str):
+    """("class", None) or ("def", [params]) from exercise.yaml's signature, or (None, None)."""
+    import ast
+    text = signature.split("#", 1)[0].strip()
+    if text.startswith("class "):
+        return "class", None
+    try:
+        tree = ast.parse(f"def {text}: pass")
+        fn = tree.body[0]
+        return ("def", _params(fn)) if fn.name == name else (None, None)
+    except SyntaxError:
+        return None, None
+
+
+def _definition_problems(root, folder, slug, data, node, rel, release) -> list[Problem]:
+    """exercise.yaml's functions against the starter's and the solution's definitions."""
+    import ast
+    functions = data.get("functions") if isinstance(data.get("functions"), list) else []
+    files = [(f"exercises/{slug}/starter.py", folder / "starter.py")]
+    if not release:
+        files.append((f"solutions/{slug}.py", root / "solutions" / f"{slug}.py"))
+    out = []
+    for shown, path in files:
+        defs, why = _defined(path)
+        if why:
+            out.append(Problem(shown, 0, "", why))
+        if defs is None:
+            continue
+        for i, f in enumerate(functions):
+            if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+                continue
+            name, where = f["name"], _line_of(node, ["functions", i])
+            field = f"functions[{i}]"
+            if name not in defs:
+                out.append(Problem(rel, where, field + ".name",
+                                   f"{name!r} is not defined in {shown}"))
+                continue
+            kind, params = _declared(str(f.get("signature") or ""), name)
+            got = defs[name]
+            is_class = isinstance(got, ast.ClassDef)
+            if kind == "class" and not is_class:
+                out.append(Problem(rel, where, field + ".signature",
+                                   f"says class {name}, but {shown} defines {name} as a function"))
+            elif kind == "def" and is_class:
+                out.append(Problem(rel, where, field + ".signature",
+                                   f"says {name}(...) is a function, but {shown} defines a class"))
+            elif kind == "def" and isinstance(got, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                theirs = _params(got)
+                if [p.lstrip("*") for p in theirs] != [p.lstrip("*") for p in params]:
+                    out.append(Problem(rel, where, field + ".signature",
+                                       f"is {name}({', '.join(params)}), but {shown} (line"
+                                       f" {got.lineno}) defines {name}({', '.join(theirs)})"))
+    return out
+
+
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _folder_problems(root, folder, slug, data, node, rel, release) -> list[Problem]:
     out = []
-    names = [f["name"] for f in data["functions"]]
+    functions = [f for f in (data.get("functions") if isinstance(data.get("functions"), list)
+                             else []) if isinstance(f, dict)]
+    names = [f["name"] for f in functions if isinstance(f.get("name"), str)]
     if len(set(names)) != len(names):
         out.append(Problem(rel, _line_of(node, ["functions"]), "functions", "duplicate names"))
-    total = sum(f.get("points", 0) for f in data["functions"])
-    if any("points" in f for f in data["functions"]) and abs(total - data["points"]) > 1e-9:
+    total = sum(f["points"] for f in functions if _number(f.get("points")))
+    if any(_number(f.get("points")) for f in functions) and _number(data.get("points")) \
+            and abs(total - data["points"]) > 1e-9:
         out.append(Problem(rel, _line_of(node, ["points"]), "points",
                            f"is {data['points']:g} but the functions' points add up to {total:g}"))
-    for i, rule in enumerate(data.get("constraints") or []):
+    rules = data.get("constraints") if isinstance(data.get("constraints"), list) else []
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not isinstance(rule.get("functions"), list):
+            continue
         for j, fn in enumerate(rule["functions"]):
             if fn not in names:
                 out.append(Problem(rel, _line_of(node, ["constraints", i, "functions", j]),
