@@ -1,15 +1,17 @@
 """Tensor puzzles (after Sasha Rush's "Tensor Puzzles").
 
-Rules for every puzzle below:
+Rules for every puzzle below (the grader checks them on your source):
   * the body is ONE line: `return <expression>` (delete the `raise` line);
-  * allowed: @, arithmetic (+ - * / // % **), comparisons (== < <= ...),
-    .shape, any indexing (a[:, None], a[idx], a[:j]), the two helpers
-    arange and where, the builtins max / min / len, and the puzzles above
-    the one you are writing;
-  * not allowed: anything else, in particular torch.* functions and tensor
-    methods (.sum(), .view(), .cumsum(), torch.tensor, ...), loops and
-    comprehensions.
-Tensors are int64 (whole numbers) unless a puzzle says otherwise.
+  * calls: only the helpers arange and where, the builtins max / min / len,
+    and the puzzles ABOVE the one you are writing (never itself or a later
+    one); no torch.* functions, no torch.tensor, no tensor methods
+    (.sum(), .view(), .cumsum(), .float(), ...);
+  * attributes: only .shape (no .T, .dtype, ...);
+  * no loops, no comprehensions;
+  * anything else in an expression is fine: operators (@ + - * / // % **,
+    comparisons, & | ~), any indexing (a[:, None], a[idx], a[:j]), numbers.
+Tensors are int64 (whole numbers) unless a puzzle says otherwise, and sizes
+can be 0 (ones(0), eye(0), empty vectors...).
 `grade show 05` prints the full instructions with an example for each puzzle.
 """
 import torch
