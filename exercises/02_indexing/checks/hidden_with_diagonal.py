@@ -1,54 +1,7 @@
 """Hidden checks for with_diagonal(x, v)."""
 import torch
-from grader.checks import points, hint, target, assert_tensor, claims, claim_fail, StudentError
-
-
-def _expected(x, v):
-    n = x.shape[0]
-    eye = torch.eye(n, dtype=torch.bool)
-    if isinstance(v, torch.Tensor):
-        fill = v.to(x.dtype)[None, :].expand(n, n)   # column j holds v[j]; [i, i] is v[i]
-    else:
-        fill = torch.full((n, n), v, dtype=x.dtype)
-    return torch.where(eye, fill, x)
-
-
-def _check(student, x, v):
-    expected = _expected(x, v)
-    inputs = (x, v) if isinstance(v, torch.Tensor) else (x,)
-    try:
-        got = student.with_diagonal(x, v)
-    except StudentError as e:
-        if isinstance(v, torch.Tensor) and "fill_value" in str(e):
-            raise AssertionError(
-                f"with_diagonal raised {e.type_name} when v is a tensor ({e}). fill_diagonal_ "
-                f"only takes a number; assign into the diagonal instead: "
-                f"y.diagonal()[:] = v.") from None
-        raise
-    if isinstance(got, torch.Tensor) and got.dim() == 1 and x.shape[0] > 1:
-        raise AssertionError(
-            f"your result has shape {tuple(got.shape)}, expected {tuple(x.shape)}: you returned "
-            f"the diagonal itself. Set the diagonal of a copy y, then return the whole y.")
-    if isinstance(got, torch.Tensor) and got.shape == expected.shape and got.dtype == x.dtype \
-            and x.numel():
-        diag = got.diagonal()
-        if torch.isnan(diag).any() and not torch.isnan(expected.diagonal()).any() \
-                and not torch.isfinite(x.diagonal()).all():
-            raise AssertionError(
-                "where x had inf or nan on its diagonal your result has nan: arithmetic cannot "
-                "erase them (0 * inf, inf - inf and 0 * nan are all nan), so multiplying by a 0/1 "
-                "mask or subtracting the old diagonal fails here. Assign the new values instead: "
-                "y = x.clone(); y.diagonal()[:] = v.")
-        off = ~torch.eye(x.shape[0], dtype=torch.bool)
-        if torch.equal(got[~off], expected[~off]) and not torch.equal(got[off], x[off]) \
-                and torch.isfinite(x).all():
-            raise AssertionError("your diagonal is right but other elements changed: only the "
-                                 "diagonal may differ from x.")
-        if torch.isfinite(x).all() and torch.allclose(got, x + _expected(torch.zeros_like(x), v)):
-            raise AssertionError("you added v to the diagonal; the diagonal must be replaced "
-                                 "by v (whatever was there before).")
-    assert_tensor(got, expected, inputs=inputs)
-    return got
+from grader.checks import points, hint, target, title, claims, claim_fail
+from support_indexing import expect_diagonal as _check
 
 
 def _check_copies(results):
@@ -60,12 +13,16 @@ def _check_copies(results):
     for got in results:
         if claims(got).shares_memory_with:
             claim_fail("your process reports that the result shares memory with the input: "
-                       "return a copy (x.clone()), not x or a view of it.")
+                       "return a copy (x.clone()), not x or a view of it.",
+                       zh="你的进程报告说结果与输入共享内存：请返回副本（x.clone()），"
+                          "而不是 x 或它的视图。")
 
 
 @points(1)
 @target("with_diagonal")
-@hint("y = x.clone(), then set y's diagonal; never write into x.")
+@title(zh="对随机方阵调用 with_diagonal，v 是一个数")
+@hint("y = x.clone(), then set y's diagonal; never write into x.",
+      zh="先 y = x.clone()，再设置 y 的对角线；不要往 x 里写。")
 def check_with_diagonal_number(student, case):
     """with_diagonal of a random square matrix with a number"""
     x = case.randn("n", "n")
@@ -74,7 +31,9 @@ def check_with_diagonal_number(student, case):
 
 @points(1)
 @target("with_diagonal")
-@hint("With a tensor v, element [i, i] becomes v[i]: y.diagonal()[:] = v works for a number and for a tensor.")
+@title(zh="with_diagonal，v 是一维张量")
+@hint("With a tensor v, element [i, i] becomes v[i]: y.diagonal()[:] = v works for a number and for a tensor.",
+      zh="v 是张量时，元素 [i, i] 变成 v[i]：y.diagonal()[:] = v 对数和张量都适用。")
 def check_with_diagonal_tensor(student, case):
     """with_diagonal with a 1-D tensor v"""
     x = case.randn("n", "n")
@@ -86,7 +45,9 @@ def check_with_diagonal_tensor(student, case):
 
 @points(1)
 @target("with_diagonal")
-@hint("A 1x1 matrix has one diagonal element, a 0x0 matrix none; an int matrix stays int.")
+@title(zh="对 1x1、0x0 和 int64 矩阵调用 with_diagonal")
+@hint("A 1x1 matrix has one diagonal element, a 0x0 matrix none; an int matrix stays int.",
+      zh="1x1 矩阵有一个对角线元素，0x0 矩阵一个也没有；整数矩阵仍然是整数。")
 def check_with_diagonal_edges(student, case):
     """with_diagonal of 1x1, 0x0 and int64 matrices"""
     got = [_check(student, torch.tensor([[3.0]]), 1.0),
@@ -98,7 +59,9 @@ def check_with_diagonal_edges(student, case):
 
 @points(1)
 @target("with_diagonal")
-@hint("0 * inf is nan: a 0/1 mask cannot overwrite inf or nan. Assign into the diagonal of a copy.")
+@title(zh="with_diagonal 能替换对角线上的 inf 和 nan，并保留其他位置的 inf")
+@hint("0 * inf is nan: a 0/1 mask cannot overwrite inf or nan. Assign into the diagonal of a copy.",
+      zh="0 * inf 是 nan：0/1 掩码无法覆盖 inf 或 nan。请给副本的对角线赋值。")
 def check_with_diagonal_inf_nan(student, case):
     """with_diagonal replaces inf and nan on the diagonal and keeps inf elsewhere"""
     n = case.size("n")
