@@ -16,6 +16,7 @@ from grader.i18n import _
 from grader.safe_text import line
 
 EXIT_INTERRUPTED = 130
+NOTES_SHOWN = 20   # student notes printed by grade class; the rest are in the reports
 
 
 class Progress:
@@ -174,6 +175,14 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
         raise UsageError(f"{getattr(e, 'filename', '') or report}: {e.strerror or e}") from None
     for note in summary.ignored:
         click.echo(_("note: {note}").format(note=line(note)), err=True)
+    # What each student's files said: a broken zip, two candidates, what was found
+    # where a file was expected. All of it is in grades.csv (notes) and the pages.
+    for student, note in summary.notes[:NOTES_SHOWN]:
+        click.echo(_("note: {student}: {note}").format(student=line(student), note=line(note)),
+                   err=True)
+    if len(summary.notes) > NOTES_SHOWN:
+        click.echo(_("note: and {n} more notes (grades.csv, notes column; index.html)").format(
+            n=len(summary.notes) - NOTES_SHOWN), err=True)
     view = _write_reports(report, reveal_hidden)
     click.echo(_("{students} student(s): graded {graded}, already graded {reused}, missing"
                  " {missing}").format(students=summary.students, graded=summary.gradings,

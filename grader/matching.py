@@ -119,6 +119,7 @@ def match(candidates: list[Candidate], slugs: list[str]) -> tuple[dict[str, Matc
 
 def missing_note(slug: str, present: list, most: int = 5) -> str:
     """What a student with files but none for `slug` is told: what was expected, what was found."""
+    present = sorted(present, key=lambda p: (str(p).count("/"), str(p).lower()))
     shown = ", ".join(str(p) for p in present[:most])
     more = f" and {len(present) - most} more" if len(present) > most else ""
     return f"no file for {slug} (expected {expected_names(slug)}); found: {shown}{more}"

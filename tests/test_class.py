@@ -116,14 +116,15 @@ def test_hostile_and_broken_submissions(graded):
 def test_grades_csv_one_row_per_student(graded):
     text = (graded["report"] / "grades.csv").read_text(encoding="utf-8")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0] == ["student", *EXERCISES, "total", "percentage"]
+    assert table[0] == ["student", *EXERCISES, "total", "percentage", "notes"]
     assert len(table) == CLASS_SIZE + 1
     by_id = {r[0]: r for r in table[1:]}
     # A student id a spreadsheet would run as a formula is defused.
     assert "'=1+1" in by_id and "=1+1" not in by_id
     full = by_id["o'brien jr"]
-    assert full[-1] == "100.00" and float(full[-2]) == sum(float(x) for x in full[1:-2])
-    assert by_id["broken_zip"][1:] == ["0", "0", "0", "0.00"]
+    assert full[-2] == "100.00" and float(full[-3]) == sum(float(x) for x in full[1:-3])
+    assert by_id["broken_zip"][1:-1] == ["0", "0", "0", "0.00"]
+    assert "not a readable zip archive" in by_id["broken_zip"][-1]
 
 
 def test_results_json_and_gradescope(graded):

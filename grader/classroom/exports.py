@@ -63,11 +63,14 @@ def number(x: float) -> str:
 def grades_csv(view) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", *[ex["slug"] for ex in view.exercises], "total", "percentage"])
+    writer.writerow(["student", *[ex["slug"] for ex in view.exercises], "total", "percentage",
+                     "notes"])
     for s in view.students:
         writer.writerow([csv_cell(s.id),
+        # notes: what was found where a file was expected, two candidates, a broken zip.
                          *[number(s.cells[ex["slug"]].score) for ex in view.exercises],
-                         number(s.total), f"{s.percentage:.2f}"])
+                         number(s.total), f"{s.percentage:.2f}",
+                         csv_cell(" | ".join(s.notes)) if s.notes else ""])
     return out.getvalue()
 
 

@@ -28,6 +28,7 @@ class RunSummary:
     missing: int = 0
     errors: list = field(default_factory=list)    # (student, exercise, why)
     ignored: list = field(default_factory=list)
+    notes: list = field(default_factory=list)     # (student, note): found, expected, broken zips
 
 
 def course_info(course) -> dict:
@@ -46,7 +47,8 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
     report.mkdir(parents=True, exist_ok=True)
     slugs = [ex.slug for ex in exercises]
     students, ignored = discover(Path(submissions), slugs, report / "extracted")
-    summary = RunSummary(students=len(students), ignored=ignored)
+    summary = RunSummary(students=len(students), ignored=ignored,
+                         notes=[(s.id, n) for s in students for n in s.notes])
     book = Gradebook(report / "gradebook.sqlite")
     try:
         ids = {s.id: s.file_id for s in students}   # unique in the class (submissions.file_ids)

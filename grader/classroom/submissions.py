@@ -11,8 +11,14 @@ laid it out:
   a note, never a hang).
 - Folder walks are iterative, breadth first, at most MAX_DEPTH folders deep
   and MAX_ENTRIES entries per student; a walk that was cut says so in a note.
-- A zip is never extracted as it says: only the files named like an
-  exercise (`04_broadcasting.py`, at the top or one folder down) are read,
+- Files are matched to exercises the way an instructor would
+  (grader/matching.py): any case, `04_broadcasting.py`, `04.py`, `4.py`,
+  `broadcasting.py`, a notebook (`.ipynb`), at the top or up to two folders
+  down (`alice/hw2/04.py`); two candidates for one exercise are a note, and
+  a missing exercise of a student who handed in other files says what was
+  found and what was expected.
+- A zip is never extracted as it says: only the files matched to an
+  exercise are read,
   through size and count limits, and written under names we choose, so an
   entry like `../../etc/passwd` or a symbolic link can reach nothing.
 - Every student gets a file id (the name of their page, their Gradescope
@@ -41,7 +47,7 @@ MAX_ZIP_ENTRIES = 2000                  # entries listed in it
 MAX_ZIP_UNPACKED = 256 * 1024 * 1024    # what its entries claim to unpack to, together
 MAX_DEPTH = 8                           # folders below a student's folder that are looked into
 MAX_ENTRIES = 10_000                    # entries looked at per student folder
-GRADED_DEPTH = 2                        # a graded file: at the top, or one folder down
+GRADED_DEPTH = 3                        # a graded file: at the top, or up to two folders down
 IGNORED_NAMES = {"__MACOSX", ".DS_Store", "Thumbs.db", "__pycache__"}
 
 # Opening a file or folder of a submission: never through a link, never blocking.
@@ -235,6 +241,7 @@ class _Walk:
     """What a bounded walk of a student's folder found."""
     candidates: dict = field(default_factory=dict)   # file name -> [(rel parts, kind)]
     deep: list = field(default_factory=list)         # exercise files found too deep to grade
+    present: list = field(default_factory=list)      # every file seen (rel path), for notes
     too_deep: bool = False
     cut: bool = False
     unreadable: list = field(default_factory=list)   # folders that could not be listed
@@ -279,7 +286,11 @@ def _walk(root_fd: int, wanted: set[str]) -> _Walk:
                             queue.append(rel)
                         else:
                             found.too_deep = True
-                    elif name in wanted:
+                    else:
+                        if len(found.present) < 1000:
+                            found.present.append("/".join(rel))
+                        if not wanted(name):
+                            continue
                         if len(rel) <= GRADED_DEPTH:
                             found.candidates.setdefault(name, []).append((rel, kind))
                         else:
@@ -293,16 +304,29 @@ def _walk(root_fd: int, wanted: set[str]) -> _Walk:
     return found
 
 
-def _pick(candidates: dict[str, list], slug: str):
-    """The file for an exercise: at the top beats one folder down; ties are reported."""
-    found = sorted(candidates.get(slug + ".py", []), key=lambda c: (len(c[0]), c[0]))
-    if not found:
-        return None, ""
-    note = ""
-    if len(found) > 1:
-        note = (f"{len(found)} files are named {slug}.py; graded {'/'.join(found[0][0])}"
-                f" (also: {', '.join('/'.join(c[0]) for c in found[1:3])})")
-    return found[0], note
+def _matcher(slugs: list[str]):
+    """A test of a file name: could it be one of these exercises (grader/matching.py)?"""
+    from grader.matching import SUFFIXES, exercise_for
+
+    def wanted(name: str) -> bool:
+        stem, dot, suffix = name.rpartition(".")
+        return bool(dot) and "." + suffix.lower() in SUFFIXES \
+            and exercise_for(stem, slugs)[0] is not None
+    return wanted
+
+
+def _match_all(candidates: dict[str, list], slugs: list[str]) -> dict:
+    """slug -> ((rel parts, key) or None, note): the best file per exercise, ties reported."""
+    from grader.matching import Candidate, match
+    flat = [Candidate(PurePosixPath(*rel), key=(rel, key))
+            for items in candidates.values() for rel, key in items]
+    matches, _unmatched = match(flat, slugs)
+    return {slug: (m.chosen.key if m.chosen else None, m.note) for slug, m in matches.items()}
+
+
+def _missing_note(slug: str, present: list) -> str:
+    from grader.matching import missing_note
+    return missing_note(slug, present)
 
 
 def _from_folder(folder: Path, slugs: list[str], student: Student) -> None:
@@ -314,7 +338,7 @@ def _from_folder(folder: Path, slugs: list[str], student: Student) -> None:
         student.notes.append(f"the folder cannot be read ({e.strerror}); nothing in it was graded")
         return
     try:
-        walk = _walk(root_fd, {f"{slug}.py" for slug in slugs})
+        walk = _walk(root_fd, _matcher(slugs))
         if walk.cut:
             # The listing order is the disk's: look for the files at the top by name too.
             for slug in slugs:
@@ -331,14 +355,20 @@ def _from_folder(folder: Path, slugs: list[str], student: Student) -> None:
             student.notes.append(f"folders more than {MAX_DEPTH} levels deep were not looked into")
         for where in walk.unreadable[:3]:
             student.notes.append(f"{where or 'the folder'}: cannot be listed; skipped")
+        matched = _match_all(walk.candidates, slugs)
+        from grader.matching import exercise_for
         for slug in slugs:
-            picked, note = _pick(walk.candidates, slug)
+            picked, note = matched[slug]
             sub = student.submissions[slug]
             if picked is None:
-                deep = [d for d in walk.deep if d.endswith("/" + slug + ".py")]
+                deep = [d for d in walk.deep
+                        if exercise_for(PurePosixPath(d).stem, slugs)[0] == slug]
                 if deep:
-                    sub.note = (f"{deep[0]} is too deep to be graded: put {slug}.py at the top of"
-                                " the folder, or one folder down")
+                    sub.note = (f"{deep[0]} is too deep to be graded: put it at the top of"
+                                " the folder, or at most two folders down")
+                elif walk.present:
+                    sub.note = _missing_note(slug, walk.present)
+                if sub.note:
                     student.notes.append(f"{slug}: {sub.note}")
                 continue
             rel, kind = picked
@@ -429,30 +459,41 @@ def _from_archive(archive: zipfile.ZipFile, name: str, slugs: list[str], student
         return
     candidates: dict[str, list] = {}
     unsafe = []
+    present = []
+    wanted = _matcher(slugs)
     for info in entries:
         raw = info.filename.replace("\\", "/")
         rel = PurePosixPath(raw)
         if raw.startswith("/") or ".." in rel.parts or re.match(r"^[A-Za-z]:", raw):
             unsafe.append(info.filename)
             continue
-        if info.is_dir() or not _usable_relative(rel.parts):
+        if info.is_dir():
+            continue
+        if not any(p in IGNORED_NAMES or p.startswith(".") for p in rel.parts):
+            present.append(raw)
+        if not _usable_relative(rel.parts):
             continue
         kind = stat.S_IFMT(info.external_attr >> 16)
         if kind and kind != stat.S_IFREG:        # a link, a FIFO, a device: never extracted
-            if rel.suffix == ".py":
+            if rel.suffix.lower() in (".py", ".ipynb"):
                 unsafe.append(info.filename)
             continue
-        candidates.setdefault(rel.name, []).append((rel.parts, info))
+        if wanted(rel.name):
+            candidates.setdefault(rel.name, []).append((rel.parts, info))
     if unsafe:
         shown = ", ".join(repr(u) for u in unsafe[:3])
         student.notes.append(f"{name}: ignored {len(unsafe)} entr{'y' if len(unsafe) == 1 else 'ies'}"
                              f" that point outside the archive or are links ({shown})")
+    matched = _match_all(candidates, slugs)
     for slug in slugs:
-        picked, note = _pick(candidates, slug)
+        picked, note = matched[slug]
+        sub = student.submissions[slug]
         if picked is None:
+            if present:
+                sub.note = f"{name}: {_missing_note(slug, present)}"
+                student.notes.append(f"{slug}: {sub.note}")
             continue
         info = picked[1]
-        sub = student.submissions[slug]
         if info.flag_bits & 0x1:
             sub.note = f"{name}: {info.filename} is encrypted; it was not graded"
             student.notes.append(f"{slug}: {sub.note}")
@@ -463,7 +504,9 @@ def _from_archive(archive: zipfile.ZipFile, name: str, slugs: list[str], student
                         f" {MAX_SOURCE_BYTES:,} bytes; it was not graded")
             student.notes.append(f"{slug}: {sub.note}")
             continue
-        target = extract_to / f"{slug}.py"
+        # Named by us: the exercise's slug, with the suffix that says how to read it.
+        target = extract_to / (slug + (".ipynb" if info.filename.lower().endswith(".ipynb")
+                                       else ".py"))
         try:
             extract_to.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
