@@ -42,6 +42,9 @@ HEADER = """\
 msgid ""
 msgstr ""
 "Project-Id-Version: torch-drills\\n"
+"PO-Revision-Date: 2026-12-02 00:00+0000\\n"
+"Last-Translator: torch-drills maintainers\\n"
+"Language-Team: Chinese (simplified)\\n"
 "Language: zh_CN\\n"
 "MIME-Version: 1.0\\n"
 "Content-Type: text/plain; charset=UTF-8\\n"
@@ -148,7 +151,8 @@ def _unquote(text: str) -> str:
 
 
 def read_po(path: Path = PO) -> dict[str, dict]:
-    """msgid -> {"plural": str, "msgstr": [str, ...], "fuzzy": bool}; the header is left out."""
+    """msgid -> {"plural": str, "msgstr": [str, ...], "fuzzy": bool, "obsolete": bool} (a
+    #~ entry: no code uses it now); the header is left out."""
     entries: dict[str, dict] = {}
     if not Path(path).exists():
         return entries
@@ -160,12 +164,14 @@ def read_po(path: Path = PO) -> dict[str, dict]:
         nonlocal current
         if current is not None and current["msgid"]:
             entries[current["msgid"]] = {"plural": current["plural"],
-                                         "msgstr": current["msgstr"], "fuzzy": current["fuzzy"]}
+                                         "msgstr": current["msgstr"], "fuzzy": current["fuzzy"],
+                                         "obsolete": current["obsolete"]}
         current = None
 
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if line.startswith("#~"):          # an unused message: kept as translation memory
+        obsolete = line.startswith("#~")
+        if obsolete:                       # an unused message: kept as translation memory
             line = line[2:].strip()
         if not line:
             flush()
@@ -183,7 +189,7 @@ def read_po(path: Path = PO) -> dict[str, dict]:
         elif line.startswith("msgid "):
             flush()
             current = {"msgid": _unquote(line[len("msgid "):]), "plural": "", "msgstr": [],
-                       "fuzzy": fuzzy}
+                       "fuzzy": fuzzy, "obsolete": obsolete}
             field_name = "msgid"
         elif line.startswith("msgstr"):
             head, _, rest = line.partition(" ")
@@ -285,7 +291,7 @@ def mo_bytes(entries: dict[str, dict], header: str) -> bytes:
     """The GNU .mo format (what msgfmt writes, without the hash table)."""
     pairs = [("", header)]
     for msgid, entry in entries.items():
-        if entry.get("fuzzy") or not any(entry["msgstr"]):
+        if entry.get("fuzzy") or entry.get("obsolete") or not any(entry["msgstr"]):
             continue
         key = msgid + ("\0" + entry["plural"] if entry["plural"] else "")
         pairs.append((key, "\0".join(entry["msgstr"])))

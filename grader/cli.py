@@ -25,7 +25,7 @@ class UsageError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None):
-        click.echo(f"grade: {self.format_message()}", err=True)
+        click.echo(_("grade: {message}").format(message=self.format_message()), err=True)
 
 
 EXIT_INTERRUPTED = 130
@@ -233,7 +233,7 @@ def main(ctx, course_path):
 
 # ------------------------------------------------------------------ students
 
-TITLE_COLUMNS = 34   # the widest a title column gets in a table (display columns)
+TITLE_COLUMNS = 40   # the widest a title column gets in a table (display columns)
 
 
 def title_width(course, lang: str, most: int = TITLE_COLUMNS) -> int:

@@ -187,7 +187,7 @@ def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, input
     if tuple(actual.shape) != tuple(expected.shape):
         why = diagnose_shape(actual.shape, expected.shape)
         raise CheckFailure(
-            _("your {name} has the wrong shape").format(name=shown) + (f": {why}" if why else ""),
+            _("your {name} has the wrong shape").format(name=shown) + (_(": ") + why if why else ""),
             _("shape {got}, expected {want}").format(got=_fmt_shape(actual.shape),
                                                       want=_fmt_shape(expected.shape))
             + _inputs_view(inputs))
@@ -273,7 +273,7 @@ def _value_message(actual, expected, rtol, atol, name, inputs) -> tuple[str, str
         evidence.append(_("expected:") + f"\n    {_view(expected)}\n" + _("yours:")
                         + f"\n    {_view(actual)}")
     if notes:
-        diagnosis += ": " + "; ".join(notes)
+        diagnosis += _(": ") + _("; ").join(notes)
     return diagnosis, "\n".join(evidence) + _inputs_view(inputs)
 
 
@@ -288,14 +288,14 @@ def divmod_index(flat: int, shape: tuple) -> tuple:
 def _inputs_view(inputs) -> str:
     shown = []
     for i, t in enumerate(inputs):
-        label = _("input {n}").format(n=i + 1)
+        label = _("input {n}:").format(n=i + 1)
         if isinstance(t, torch.Tensor) and t.numel() <= SMALL_VIEW:
-            shown.append(f"{label}:\n    {_view(t)}")
+            shown.append(f"{label}\n    {_view(t)}")
         elif isinstance(t, torch.Tensor):
-            shown.append(f"{label}: " + _("shape {shape}, dtype {dtype}").format(
+            shown.append(f"{label} " + _("shape {shape}, dtype {dtype}").format(
                 shape=_fmt_shape(t.shape), dtype=t.dtype))
         else:
-            shown.append(f"{label}: {t!r}"[:200])
+            shown.append(f"{label} {t!r}"[:200])
     return ("\n" + "\n".join(shown)) if shown else ""
 
 

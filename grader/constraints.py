@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import dataclasses
 from collections import defaultdict
 
@@ -124,6 +125,14 @@ DYNAMIC_DOTTED = {"torch.load": RUNS_CODE, "numpy.load": RUNS_CODE,
                   "sys.settrace": REACHES_OBJECT, "sys.setprofile": REACHES_OBJECT,
                   "threading.settrace": REACHES_OBJECT, "threading.setprofile": REACHES_OBJECT}
 SELF_MODULES = {"submission", "__main__"}
+# The most work (nodes read, summed over rules) one file may cost: a submission
+# many times larger than any solution, built to make its rules slow, is refused.
+MAX_STEPS = 1_000_000
+MAX_RULED_SOURCE = 128 * 1024   # characters of a file with rules (a solution has a few thousand)
+
+
+class _TooLarge(Exception):
+    """The file would take too long to check."""
 
 
 # ------------------------------------------------------------------ names
@@ -382,14 +391,14 @@ class _File:
                     visit(case.body)
 
         visit(tree.body)
-        # A function that declares `global x` and assigns it binds the module's x.
-        for node in ast.walk(tree):
-            if isinstance(node, FUNCTIONS):
-                for stmt in ast.walk(node):
-                    if isinstance(stmt, ast.Global):
-                        for name in stmt.names:
-                            if node not in bindings[name]:
-                                bindings[name].append(node)
+        # A function that declares `global x` and assigns it binds the module's x:
+        # the whole top-level statement that holds it counts as the binding.
+        for stmt in tree.body:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Global):
+                    for name in node.names:
+                        if stmt not in bindings[name]:
+                            bindings[name].append(stmt)
         own = {name for name, nodes in bindings.items()
                if any(isinstance(n, SCOPES) or (isinstance(n, ast.Assign)
                                                 and isinstance(n.value, ast.Lambda))
@@ -399,6 +408,48 @@ class _File:
 
     def line(self, node) -> str:
         return _line(self.lines, node)
+
+    def walked(self, root):
+        """(every node under root with its scopes, ids of call targets, parents), once per root."""
+        cache = self.__dict__.setdefault("_walked", {})
+        found = cache.get(id(root))
+        if found is None:
+            nodes = list(_walk(root))
+            self.spend(len(nodes))
+            calls, parents = set(), {}
+            for node, _ in nodes:
+                if isinstance(node, ast.Call):
+                    calls.add(id(node.func))
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+            found = cache[id(root)] = (nodes, calls, parents)
+        return found
+
+    def everything(self) -> list:
+        """Every node of the file with its scopes (walked once, statement by statement)."""
+        return [pair for stmt in self.tree.body for pair in self.walked(stmt)[0]]
+
+    def spend(self, steps: int) -> None:
+        """Count the work: a file that would take too long to read is itself a break."""
+        self.__dict__["_spent"] = self.__dict__.get("_spent", 0) + steps
+        if self.__dict__["_spent"] > MAX_STEPS:
+            raise _TooLarge
+
+    def findings(self, rule, node, *, implicit: bool, helper: str):
+        """(the first break of `rule` in `node` itself, as a message, or None; the
+        globals it names), once per rule and piece of code."""
+        facts_of = self.__dict__.setdefault("_facts", {})
+        facts = facts_of.get(id(node))
+        if facts is None:
+            facts = facts_of[id(node)] = _Facts(self, node)
+        cache = self.__dict__.setdefault("_judged", {})
+        key = (id(rule), id(node), implicit, helper)
+        if key not in cache:
+            self.spend(facts.size)
+            found = _judge(rule, self, facts, implicit=implicit, helper=helper)
+            cache[key] = (f"{found[1]} ({self.line(found[0])})" if found else None,
+                          facts.globals, found)
+        return cache[key]
 
     def definitions(self, name: str, seen=None) -> list:
         """The statements that define `name`, through `name = other_function` aliases."""
@@ -456,219 +507,254 @@ def _dynamic_module(name: str) -> str | None:
     return None
 
 
-class _Checker:
-    """The findings of one rule on the code of one reach."""
+def _const_str(node) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
-    def __init__(self, rule, file: _File, *, implicit: bool = False, helper_name: str = ""):
-        self.rule = rule
-        self.file = file
-        self.implicit = implicit          # code library calls may run: calls and dynamic ways only
-        self.helper_name = helper_name    # a starter helper the rule allows (`arange`): its own call
-        self.findings: list[_Finding] = []
+
+class _Facts:
+    """What one piece of code holds, the same under every rule: read once per piece.
+
+    `dynamic` are the ways around any rule (getattr with a computed name,
+    eval, sys.modules, ...); the rest is what a rule's own lists decide.
+    """
+
+    def __init__(self, file: _File, root):
+        nodes, call_funcs, parents = file.walked(root)
+        self.dynamic: list[tuple[ast.AST, str]] = []
+        self.loops: list[tuple[ast.AST, str]] = []
+        self.names: list[ast.Name] = []
         self.globals: list[tuple[str, ast.Name, bool]] = []   # (name, node, called)
-        self.restricts_calls = bool(rule.forbidden_calls) or rule.allowed_calls is not None
-
-    def add(self, node, message):
-        self.findings.append(_Finding(node, f"{message} ({self.file.line(node)})"))
-
-    def first(self) -> _Finding | None:
-        return min(self.findings, key=lambda f: f.key) if self.findings else None
-
-    # -- what may be called
-    def _forbidden(self, raw: str, called: str) -> bool:
-        return any(call_matches(called, bad) for bad in self.rule.forbidden_calls)
-
-    def _allowed(self, func, raw: str, called: str, env) -> bool:
-        allowed = self.rule.allowed_calls
-        if isinstance(func, ast.Name):
-            if not _is_local(func.id, env) and func.id in self.file.own:
-                return True
-            return any(called == a or raw == a or raw == _last(a) for a in allowed)
-        if self.helper_name and isinstance(func, ast.Attribute) and func.attr == self.helper_name:
-            return True  # torch.arange inside the starter's own arange()
-        for a in allowed:
-            if called == a or raw == a:
-                return True
-            if a.startswith(("Tensor.", "torch.Tensor.", ".")) and \
-                    isinstance(func, ast.Attribute) and func.attr == _last(a):
-                return True
-        return False
-
-    def check(self, root, env: tuple = ()) -> None:
-        rule, file = self.rule, self.file
-        call_funcs = set()
-        nodes = list(_walk(root, env))
-        for node, _ in nodes:
-            if isinstance(node, ast.Call):
-                call_funcs.add(id(node.func))
-        parents = {}
-        for node, _ in nodes:
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
+        self.imports: list[tuple[ast.AST, list[str], list[str]]] = []  # node, modules, from-names
+        self.attrs: list[tuple[ast.AST, str, str]] = []   # read, not called: (node, raw, attr)
+        self.calls: list[tuple[ast.Call, str, str, str]] = []  # (node, raw, called, kind)
+        self.getattrs: list[tuple[ast.Call, str, str | None]] = []  # (node, attr, module)
+        self.module_names: list[tuple[ast.AST, str, str]] = []  # sys.modules['x']: (node, x, what)
+        self.match_attrs: list[tuple[ast.AST, str]] = []
+        self.size = len(nodes) + 1
         for node, env in nodes:
-            if not self.implicit:
-                if rule.no_loops and isinstance(node, LOOPS):
-                    self.add(node, f"{LOOP_WORDS[type(node)]} is not allowed here")
-                if isinstance(node, ast.Name) and node.id in rule.forbidden_names:
-                    self.add(node, f"using `{node.id}` is not allowed here")
-                if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    names = [a.name for a in node.names] + _module_of_import(node)[:1]
-                    for name in names:
-                        if name and name.split(".")[0] in rule.forbidden_names:
-                            self.add(node, f"importing `{name}` is not allowed here")
-                            break
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
-                    not _is_local(node.id, env):
-                self.globals.append((node.id, node, id(node) in call_funcs))
-                self._dynamic_name(node, id(node) in call_funcs, parents)
+            if isinstance(node, LOOPS):
+                self.loops.append((node, LOOP_WORDS[type(node)]))
+            if isinstance(node, ast.Name):
+                self.names.append(node)
+                if isinstance(node.ctx, ast.Load) and not _is_local(node.id, env):
+                    called = id(node) in call_funcs
+                    self.globals.append((node.id, node, called))
+                    self._dynamic_name(file, node, called)
             elif isinstance(node, ast.Attribute):
-                self._attribute(node, env, id(node) in call_funcs, parents)
+                self._attribute(file, node, id(node) in call_funcs, parents)
             elif isinstance(node, ast.Call):
-                self._call(node, env)
+                self._call(file, node, env)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._import(node)
             elif isinstance(node, ast.MatchClass):
                 for attr in node.kwd_attrs:  # `case C(cdist=c)` reads C.cdist
-                    self._attribute_name(node, attr, f"`{attr}` in a match pattern")
+                    why = DYNAMIC_ATTRIBUTES.get(attr)
+                    if why:
+                        self.dynamic.append((node, f"`{attr}` in a match pattern {why},"
+                                                   " so it is not allowed here"))
+                    else:
+                        self.match_attrs.append((node, attr))
 
-    # -- the pieces
-    def _dynamic_name(self, node: ast.Name, called: bool, parents) -> None:
+    def _dynamic_name(self, file, node: ast.Name, called: bool) -> None:
         name = node.id
-        if name in self.file.bindings or name not in BUILTIN_NAMES:
+        if name in file.bindings or name not in BUILTIN_NAMES:
             return  # the file's own name (followed), or not a builtin at all
         if name == "getattr":
             if not called:
-                self.add(node, f"`getattr` used as a value {REACHES_ANY}, so it is not allowed here")
+                self.dynamic.append((node, f"`getattr` used as a value {REACHES_ANY},"
+                                           " so it is not allowed here"))
             return  # a call: decided in _call
         if name == "locals" and not called:
             return
         why = DYNAMIC_BUILTINS.get(name)
         if why:
             what = f"`{name}()`" if called else f"`{name}`"
-            self.add(node, f"{what} {why}, so it is not allowed here")
+            self.dynamic.append((node, f"{what} {why}, so it is not allowed here"))
 
-    def _attribute_name(self, node, attr: str, what: str) -> None:
-        rule = self.rule
-        why = DYNAMIC_ATTRIBUTES.get(attr)
+    def _module_named(self, node, name: str, what: str) -> bool:
+        why = REPLACES if name.split(".")[0] in SELF_MODULES else _dynamic_module(name)
         if why:
-            self.add(node, f"{what} {why}, so it is not allowed here")
-            return
-        for bad in rule.forbidden_calls:
-            if attr == _last(bad):
-                self.add(node, f"using {what} is not allowed here")
-                return
+            self.dynamic.append((node, f"{what} {why}, so it is not allowed here"))
+        return bool(why)
 
-    def _attribute(self, node: ast.Attribute, env, called: bool, parents) -> None:
-        file, rule = self.file, self.rule
-        raw = describe(node)
-        full = canonical(dotted_name(node) or raw, file.aliases)
+    def _attribute(self, file, node: ast.Attribute, called: bool, parents) -> None:
+        dotted = dotted_name(node)
+        raw = dotted if dotted is not None else describe(node)
+        full = canonical(raw, file.aliases) if dotted is not None else raw
         if full == "sys.modules":
             parent = parents.get(id(node))
             name = None
-            if isinstance(parent, ast.Subscript) and parent.value is node and \
-                    isinstance(parent.slice, ast.Constant) and isinstance(parent.slice.value, str):
-                name = parent.slice.value
+            if isinstance(parent, ast.Subscript) and parent.value is node:
+                name = _const_str(parent.slice)
             elif isinstance(parent, ast.Attribute) and parent.attr == "get":
                 call = parents.get(id(parent))
-                if isinstance(call, ast.Call) and call.func is parent and call.args and \
-                        isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-                    name = call.args[0].value
+                if isinstance(call, ast.Call) and call.func is parent and call.args:
+                    name = _const_str(call.args[0])
             if isinstance(parent, ast.Compare) and node in parent.comparators and \
                     all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
                 return  # `name in sys.modules`: a yes or no, no module
             if name is None:
-                self.add(node, f"`sys.modules` {REACHES_MODULE}, so it is not allowed here")
-            else:
-                self._module_named(node, name, f"`sys.modules[{name!r}]`", names_rule=True)
+                self.dynamic.append((node, f"`sys.modules` {REACHES_MODULE}, so it is not allowed here"))
+            elif not self._module_named(node, name, f"`sys.modules[{name!r}]`"):
+                self.module_names.append((node, name, f"`sys.modules[{name!r}]`"))
             return
         if full in DYNAMIC_DOTTED:
-            self.add(node, f"`{full}` {DYNAMIC_DOTTED[full]}, so it is not allowed here")
+            self.dynamic.append((node, f"`{full}` {DYNAMIC_DOTTED[full]}, so it is not allowed here"))
             return
         why = DYNAMIC_ATTRIBUTES.get(node.attr)
         if why:
-            self.add(node, f"`{raw}` {why}, so it is not allowed here")
+            self.dynamic.append((node, f"`{raw}` {why}, so it is not allowed here"))
             return
-        if called:
-            return  # the call is decided in _call
-        for bad in rule.forbidden_calls:
-            if node.attr == _last(bad):
-                self.add(node, f"using `{raw}` is not allowed here")
-                return
-        allowed = getattr(rule, "allowed_attributes", None)
-        if allowed is not None and not self.implicit and node.attr not in allowed:
-            listed = ", ".join(f".{a}" for a in allowed) or "none"
-            self.add(node, f"using `.{node.attr}` (in `{raw}`) is not allowed here;"
-                           f" allowed attributes: {listed}")
+        if not called:  # a call is decided with the call
+            self.attrs.append((node, raw, node.attr))
 
-    def _call(self, node: ast.Call, env) -> None:
-        rule, file = self.rule, self.file
+    def _call(self, file, node: ast.Call, env) -> None:
         func = node.func
-        if isinstance(func, ast.Name) and func.id == "getattr" and not _is_local(func.id, env) \
-                and func.id not in file.bindings:
-            self._getattr(node)
-            return
         if isinstance(func, ast.Name) and _is_local(func.id, env):
-            if rule.allowed_calls is not None and not self.implicit:
-                self.add(node, f"calling `{func.id}` is not allowed here; allowed:"
-                               f" {', '.join(rule.allowed_calls)}")
+            self.calls.append((node, func.id, func.id, "local"))
             return
-        raw = describe(func)
-        called = canonical(dotted_name(func) or raw, file.aliases)
-        if isinstance(func, ast.Name) and func.id in file.own and func.id not in file.aliases:
-            return  # the file's own function: followed and checked where it is defined
-        if self._forbidden(raw, called) and not (
-                self.helper_name and isinstance(func, ast.Attribute) and func.attr == self.helper_name):
-            alias = f" ({called})" if isinstance(func, ast.Name) and called != raw else ""
-            self.add(node, f"calling `{raw}`{alias} is not allowed here")
+        if isinstance(func, ast.Name) and func.id == "getattr" and func.id not in file.bindings:
+            attr = _const_str(node.args[1]) if len(node.args) >= 2 else None
+            if attr is None:
+                self.dynamic.append((node, f"getattr with a computed name {REACHES_ANY},"
+                                           " so it is not allowed here"))
+                return
+            why = DYNAMIC_ATTRIBUTES.get(attr)
+            if why:
+                self.dynamic.append((node, f"getattr(..., {attr!r}) {why}, so it is not allowed here"))
+                return
+            self.getattrs.append((node, attr, file.resolves_to_module(node.args[0])))
             return
-        if rule.allowed_calls is not None and not self._allowed(func, raw, called, env):
-            self.add(node, f"calling `{raw}` is not allowed here; allowed:"
-                           f" {', '.join(rule.allowed_calls)}")
-
-    def _getattr(self, node: ast.Call) -> None:
-        if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant)
-                                      and isinstance(node.args[1].value, str)):
-            self.add(node, f"getattr with a computed name {REACHES_ANY}, so it is not allowed here")
-            return
-        module = self.file.resolves_to_module(node.args[0])
-        if module and self.restricts_calls:
-            self.add(node, f"getattr on the module `{module}` can reach any of its functions,"
-                           " so it is not allowed here")
-            return
-        attr = node.args[1].value
-        self._attribute_name(node, attr, f"getattr(..., {attr!r})")
-        allowed = getattr(self.rule, "allowed_attributes", None)
-        if allowed is not None and not self.implicit and attr not in allowed:
-            listed = ", ".join(f".{a}" for a in allowed) or "none"
-            self.add(node, f"using `.{attr}` (through getattr) is not allowed here;"
-                           f" allowed attributes: {listed}")
-
-    def _module_named(self, node, name: str, what: str, names_rule: bool = False) -> None:
-        why = _dynamic_module(name)
-        if name.split(".")[0] in SELF_MODULES:
-            why = REPLACES
-        if why:
-            self.add(node, f"{what} {why}, so it is not allowed here")
-        elif names_rule and name.split(".")[0] in self.rule.forbidden_names and not self.implicit:
-            self.add(node, f"using {what} is not allowed here")
+        dotted = dotted_name(func)
+        raw = dotted if dotted is not None else describe(func)
+        called = canonical(raw, file.aliases) if dotted is not None else raw
+        own = isinstance(func, ast.Name) and func.id in file.own and func.id not in file.aliases
+        self.calls.append((node, raw, called, "own" if own else "other"))
 
     def _import(self, node) -> None:
-        for module in _module_of_import(node):
-            if module:
-                self._module_named(node, module, f"importing `{module}`")
-        if isinstance(node, ast.Import):
-            return
-        for a in node.names:
-            if a.name == "*":
+        modules = [m for m in _module_of_import(node) if m]
+        for module in modules:
+            self._module_named(node, module, f"importing `{module}`")
+        names = []
+        if isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if a.name == "*":
+                    continue
+                full = f"{node.module}.{a.name}" if node.module else a.name
+                why = DYNAMIC_ATTRIBUTES.get(a.name) or DYNAMIC_BUILTINS.get(a.name) or \
+                    _dynamic_module(full) or DYNAMIC_DOTTED.get(canonical(full, {})) or \
+                    (REACHES_MODULE if full == "sys.modules" else None)
+                if why:
+                    self.dynamic.append((node, f"importing `{full}` {why}, so it is not allowed here"))
+                else:
+                    names.append(full)
+        first = [a.name for a in node.names] + modules[:1]
+        self.imports.append((node, first, names))
+
+
+class _RuleView:
+    """What a rule's lists come to, worked out once per rule."""
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.forbidden = list(rule.forbidden_calls)
+        self.bad_last = {_last(b) for b in self.forbidden}
+        self.banned = set(rule.forbidden_names)
+        self.allowed = rule.allowed_calls
+        self.attributes = getattr(rule, "allowed_attributes", None)
+        self.listed = ", ".join(f".{a}" for a in self.attributes or ()) or "none"
+        self.restricts_calls = bool(self.forbidden) or self.allowed is not None
+
+
+_VIEWS: dict[int, tuple] = {}
+
+
+def _view(rule) -> _RuleView:
+    held = _VIEWS.get(id(rule))
+    if held is None or held[0] is not rule:
+        if len(_VIEWS) > 4096:
+            _VIEWS.clear()
+        held = _VIEWS[id(rule)] = (rule, _RuleView(rule))
+    return held[1]
+
+
+def _judge(rule, file: _File, facts: _Facts, *, implicit: bool, helper: str):
+    """The first break of `rule` in what `facts` hold, as (node, message); else None."""
+    v = _view(rule)
+    found = list(facts.dynamic)
+    add = found.append
+    if not implicit:
+        if rule.no_loops and facts.loops:
+            found += [(node, f"{word} is not allowed here") for node, word in facts.loops]
+        if v.banned:
+            found += [(n, f"using `{n.id}` is not allowed here") for n in facts.names if n.id in v.banned]
+            for node, names, _ in facts.imports:
+                for name in names:
+                    if name and name.split(".")[0] in v.banned:
+                        add((node, f"importing `{name}` is not allowed here"))
+                        break
+            found += [(node, f"using {what} is not allowed here")
+                      for node, name, what in facts.module_names if name.split(".")[0] in v.banned]
+    check_attributes = v.attributes is not None and not implicit
+
+    def attribute(node, attr, what, raw_what):
+        if attr in v.bad_last:
+            add((node, f"using {what} is not allowed here"))
+        elif check_attributes and attr not in v.attributes:
+            add((node, f"using `.{attr}` ({raw_what}) is not allowed here;"
+                       f" allowed attributes: {v.listed}"))
+
+    for node, attr, module in facts.getattrs:
+        if module and v.restricts_calls:
+            add((node, f"getattr on the module `{module}` can reach any of its functions,"
+                       " so it is not allowed here"))
+        else:
+            attribute(node, attr, f"getattr(..., {attr!r})", "through getattr")
+    if v.bad_last or check_attributes:
+        for node, raw, attr in facts.attrs:
+            attribute(node, attr, f"`{raw}`", f"in `{raw}`")
+        for node, attr in facts.match_attrs:
+            if attr in v.bad_last:
+                add((node, f"using `{attr}` in a match pattern is not allowed here"))
+    if v.restricts_calls:
+        forbidden, allowed = v.forbidden, v.allowed
+        for node, raw, called, kind in facts.calls:
+            if kind == "own":
+                continue  # the file's own function: followed and checked where it is defined
+            func = node.func
+            own_torch_call = helper and isinstance(func, ast.Attribute) and func.attr == helper
+            if kind == "local":
+                if allowed is not None and not implicit:
+                    add((node, f"calling `{raw}` is not allowed here; allowed: {', '.join(allowed)}"))
                 continue
-            full = f"{node.module}.{a.name}" if node.module else a.name
-            why = DYNAMIC_ATTRIBUTES.get(a.name) or DYNAMIC_BUILTINS.get(a.name) or \
-                _dynamic_module(full) or DYNAMIC_DOTTED.get(canonical(full, {})) or \
-                (REACHES_MODULE if full == "sys.modules" else None)
-            if why:
-                self.add(node, f"importing `{full}` {why}, so it is not allowed here")
-            elif any(call_matches(full, bad) for bad in self.rule.forbidden_calls):
-                self.add(node, f"importing `{full}` is not allowed here")
+            if forbidden and not own_torch_call and any(call_matches(called, b) for b in forbidden):
+                alias = f" ({called})" if isinstance(func, ast.Name) and called != raw else ""
+                add((node, f"calling `{raw}`{alias} is not allowed here"))
+                continue
+            if allowed is not None and not own_torch_call and \
+                    not _allowed_call(func, raw, called, allowed):
+                add((node, f"calling `{raw}` is not allowed here; allowed: {', '.join(allowed)}"))
+        if forbidden:
+            for node, _, names in facts.imports:
+                for full in names:
+                    if any(call_matches(full, b) for b in forbidden):
+                        add((node, f"importing `{full}` is not allowed here"))
+                        break
+    if not found:
+        return None
+    return min(found, key=lambda f: (getattr(f[0], "lineno", 0), getattr(f[0], "col_offset", 0)))
+
+
+def _allowed_call(func, raw: str, called: str, allowed) -> bool:
+    if isinstance(func, ast.Name):
+        return any(called == a or raw == a or raw == _last(a) for a in allowed)
+    for a in allowed:
+        if called == a or raw == a:
+            return True
+        if a.startswith(("Tensor.", "torch.Tensor.", ".")) and \
+                isinstance(func, ast.Attribute) and func.attr == _last(a):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ reaches
@@ -716,7 +802,7 @@ def _intercepts(node: ast.ClassDef) -> bool:
 def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
     """Code library calls may run without a ruled function naming it, with how it got there."""
     roots = []
-    for node, env in _walk(file.tree):
+    for node, env in file.everything():
         targets, value = [], None
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
@@ -739,7 +825,7 @@ def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
                                 " function"))
     # Own functions handed to library code at import: callbacks, registrations, decorators.
     for stmt in file.tree.body:
-        for node, env in _walk(stmt):
+        for node, env in file.walked(stmt)[0]:
             if env:
                 continue  # code at module level only: what runs at import
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -762,41 +848,51 @@ def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
 
 def _reach(rule, file: _File, name: str, *, roots, implicit: bool, ruled: set[str],
            all_ruled: set[str], reached: set[str]) -> str | None:
-    """The first break of `rule` in the code reachable from `roots`, as a message."""
-    queue: list[tuple[ast.AST, tuple]] = [(r, ()) for r in roots]
+    """The first break of `rule` in the code reachable from `roots`, as a message.
+
+    Breadth first: the break nearest the ruled function's own code wins (then
+    the first in the file). A path is a linked list (step, rest): a long chain
+    of helpers costs its length, not its square.
+    """
+    queue = collections.deque((r, 0, None) for r in roots)
     seen = {id(r) for r in roots}
     allowed_helpers = set(rule.allowed_calls or ())
     best: tuple | None = None
     while queue:
-        node, path = queue.pop(0)
+        node, depth, path = queue.popleft()
+        file.spend(1)
+        if best is not None and depth > best[0][0]:
+            break  # everything left is farther than the break found
         if _not_attempted(node):
             continue
         helper = ""
-        if path and path[-1].name in allowed_helpers and isinstance(node, FUNCTIONS):
-            helper = path[-1].name  # a starter helper the rule names (arange, where)
-        checker = _Checker(rule, file, implicit=implicit, helper_name=helper)
-        checker.check(node)
-        found = checker.first()
-        if found:
-            prefix = "it " + ", which ".join(s.words(file) for s in path) + ", where " if path else ""
-            key = (len(path), found.key)
+        if path is not None and path[0].name in allowed_helpers and isinstance(node, FUNCTIONS):
+            helper = path[0].name  # a starter helper the rule names (arange, where)
+        message, names, found = file.findings(rule, node, implicit=implicit, helper=helper)
+        if message:
+            key = (depth, getattr(found[0], "lineno", 0), getattr(found[0], "col_offset", 0))
             if best is None or key < best[0]:
-                best = (key, prefix + found.message)
-            if not path:
+                steps = []
+                while path is not None:
+                    steps.append(path[0])
+                    path = path[1]
+                prefix = ("it " + ", which ".join(s.words(file) for s in reversed(steps))
+                          + ", where ") if steps else ""
+                best = (key, prefix + message)
+            if depth == 0:
                 break  # a break in the function's own code comes first
             continue
-        for ref, ref_node, called in checker.globals:
+        for ref, ref_node, called in names:
             if ref == name or ref not in file.bindings and not file.stars:
                 continue
             if ref in all_ruled:
                 reached.add(ref)
             if ref in ruled:
                 continue  # checked on its own; its break is reported there
-            targets = file.bindings.get(ref) or file.stars
-            for target in targets:
+            for target in file.bindings.get(ref) or file.stars:
                 if id(target) not in seen:
                     seen.add(id(target))
-                    queue.append((target, path + (_Step(ref, target, called),)))
+                    queue.append((target, depth + 1, (_Step(ref, target, called), path)))
     return best[1] if best else None
 
 
@@ -808,7 +904,7 @@ def _file_wide(file: _File, ruled: set[str]) -> str | None:
         findings.append(_Finding(node, f"{text}, so it is not allowed anywhere in a file with"
                                        f" rules ({file.line(node)})"))
 
-    for node, env in _walk(file.tree):
+    for node, env in file.everything():
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
                 not _is_local(node.id, env) and node.id not in file.bindings:
             if node.id in NAMESPACE_BUILTINS or (node.id == "locals" and not env):
@@ -848,6 +944,21 @@ def check_source(tree: ast.Module, source: str, rules) -> Breaks:
     rules = list(rules)
     if not rules:
         return breaks
+    try:
+        if len(source) > MAX_RULED_SOURCE:
+            raise _TooLarge
+        return _check(tree, source, rules, breaks)
+    except _TooLarge:
+        message = ("your file is too large or too tangled for its rules to be checked (over"
+                   f" {MAX_RULED_SOURCE // 1024} KB, or more than {MAX_STEPS:,} steps);"
+                   " a solution needs far less code")
+        for rule in rules:
+            for name in rule.functions:
+                breaks[name] = message
+        return breaks
+
+
+def _check(tree: ast.Module, source: str, rules, breaks: Breaks) -> Breaks:
     file = _File.read(tree, source)
     all_ruled = {n for r in rules for n in r.functions}
     everywhere = _file_wide(file, all_ruled)

@@ -108,8 +108,18 @@ def test_the_plugin_does_not_repeat_a_callees_break_from_the_trace():
             return g(x, y)
     """, Constraint(functions=["f", "g"], forbidden_calls=["torch.cdist"]))
     rule = Constraint(functions=["f", "g"], forbidden_calls=["torch.cdist"])
-    plugin = SimpleNamespace(broken=found, rules_for=lambda name: [rule],
-                             exercise=SimpleNamespace(function=lambda name: None))
+
+    class Plugin:  # what after_call asks of the plugin; anything else is a no-op here
+        broken = found
+        exercise = SimpleNamespace(function=lambda name: None)
+
+        def rules_for(self, name):
+            return [rule]
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+    plugin = Plugin()
     info = SimpleNamespace(torch_calls=["torch.functional.cdist"], mutated=[], state_changed=[])
     watch = _CallWatch(plugin, SimpleNamespace(function="f"))
     watch.after_call("f", info)  # g's break, reported at g
@@ -588,3 +598,10 @@ def test_a_numpy_only_submission_cannot_get_torch(make_grader, tmp_path):
     assert out.count("BLOCKED ") == 11, out
     assert "torch-free" in result["sandbox"]["active"], result["sandbox"]
     assert (result["status"], result["score"]) == ("graded", result["max_score"]), result["checks"]
+
+
+def test_a_file_too_large_to_check_is_a_break_for_every_rule():
+    helpers = "".join(f"def _h{i}(a):\n    return _h{i + 1}(a)\n" for i in range(6000))
+    source = helpers + "def f(a):\n    return _h0(a)\n"
+    found = check_source(ast.parse(source), source, [Constraint(functions=["f"], no_loops=True)])
+    assert "your file is too large or too tangled for its rules to be checked" in found["f"]

@@ -26,7 +26,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader import __version__
+from grader import __version__, i18n
+from grader.i18n import _
 from grader.redact import student_view
 from grader.safe_text import csv_cell, terminal
 
@@ -118,9 +119,9 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
     seconds = 0.0
     for ex in exercises:
         cell = student.cells[ex["slug"]]
-        name = ex["title"].get("en", ex["slug"])
+        name = i18n.text_of(ex["title"]) or ex["slug"]
         if cell.result is None:
-            why = "no file was submitted" if cell.state == "missing" else "not graded yet"
+            why = _("no file was submitted") if cell.state == "missing" else _("not graded yet")
             output.append(f"{ex['slug']}: {why}" + (f" ({terminal(cell.note)})" if cell.note else ""))
             tests.append({"name": f"{ex['slug']}: {name}", "score": 0.0,
                           "max_score": ex["points"], "status": "failed", "output": why,
@@ -133,7 +134,7 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
         for number_in_ex, c in enumerate(result["checks"], 1):
             text = c["message"] or ""
             if c.get("hint") and c["outcome"] != "passed":
-                text += ("\n" if text else "") + "hint: " + c["hint"]
+                text += ("\n" if text else "") + _("hint: {text}").format(text=c["hint"])
             tests.append({
                 "name": f"{ex['slug']}: {c['title']}",
                 "number": f"{ex['slug'].split('_', 1)[0]}.{number_in_ex}",

@@ -248,7 +248,7 @@ class Pool:
     def run(self, tasks: list[Task]):
         """Yield an Outcome per task as each finishes."""
         pending = deque(tasks)
-        for _ in range(min(self.size, len(tasks))):
+        for _worker in range(min(self.size, len(tasks))):
             self._spawn()
         watched = time.monotonic()
         while pending or any(w.tasks for w in self.workers.values()):
