@@ -7,6 +7,8 @@ The architecture, one module per idea:
     validate.py            schema validation with file:line:field errors
     jail/zygote.py         the warm parent that forks one jail per student process
     jail/child.py          the jail: imports the student's file and serves calls
+    jail/fresh.py          a jail that never loaded torch (block_imports), with
+    jail/notorch.py          an inert stand-in for the jail's own modules
     jail/sandbox.py        confinement: rlimits, namespaces, capabilities, and
     jail/landlock.py         a file-system allow-list, and
     jail/seccomp.py          a system-call filter
@@ -15,7 +17,7 @@ The architecture, one module per idea:
     checks.py              the API check authors import
     compare.py             assert_tensor and its learner-grade messages
     cases.py               seeded random inputs (`case`)
-    constraints.py         ast rules on the student's source
+    constraints.py         ast rules on the student's source, decided conservatively
     plugin.py              the pytest plugin that runs checks and collects outcomes
     runner.py              grade one submission -> a grade-result/1 document
     result.py              the result document
