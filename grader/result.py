@@ -3,7 +3,12 @@
     {"schema": "grade-result/1", "exercise": ..., "student": ..., "device": ...,
      "status": "graded", "score": 7.0, "max_score": 10.0, "duration_s": 1.9,
      "checks": [...], "stdout": ..., "stderr": ..., "sandbox": {...},
-     "environment": {...}}
+     "environment": {...}, "output_owners": {"stdout": [[check id or null, characters],
+     ...], "stderr": [...]}}
+
+`output_owners` says which check was running while each part of stdout and
+stderr was printed (null: before the first); grader.redact withholds what
+hidden checks printed from everything a student sees.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ megabytes. Every output goes through one of these:
                         newlines and tabs stay
     line(text)          one line (a log line, a progress line, a name): the same,
                         and newlines, tabs and line separators are escaped too
-    csv_cell(text)      a spreadsheet cell: one line, and a leading = + - @ (or tab,
-                        CR, ') defused with a ' (injective: two different names
-                        never become the same cell)
+    csv_cell(text)      a spreadsheet cell: one line, and a leading = + - @ (after
+                        any spaces; or ') defused with a ' (injective: two
+                        different names never become the same cell)
     cap(text, limit)    at most `limit` characters, with a note of what was cut
     html_value(value)   jinja2's finalize for every {{ }} of a page (autoescape
                         then escapes <, >, &, quotes)
@@ -77,7 +77,8 @@ def csv_cell(text) -> str:
     reversible and two different names never give the same cell.
     """
     out = line(_str(text).replace("\\", "\\\\"), limit=None)
-    return "'" + out if out.startswith(FORMULA_STARTS) else out
+    # Some spreadsheets trim leading spaces before they look for a formula.
+    return "'" + out if out.lstrip(" ").startswith(FORMULA_STARTS) else out
 
 
 def cap(text, limit: int) -> str:
@@ -90,7 +91,9 @@ def cap(text, limit: int) -> str:
 
 
 def html_value(value):
-    """jinja2's finalize: every interpolated string made visible (autoescape does the rest)."""
-    if isinstance(value, str):
+    """jinja2's finalize: every interpolated string made visible (autoescape does the rest).
+
+    Markup (a macro's output, already rendered through this) is left as it is."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
         return terminal(value)
     return value

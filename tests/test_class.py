@@ -148,15 +148,19 @@ def test_results_json_and_gradescope(graded):
 # ------------------------------------------------------------------ reports
 
 def _hidden_secrets(report: Path, student: str) -> list[str]:
-    """Titles and failure messages of the student's hidden checks, as HTML shows them,
-    less any text that is part of what a visible check shows."""
+    """Evidence of the student's failed hidden checks (inputs, expected and actual values,
+    the seed), as HTML shows it, less any line a visible check shows too."""
     docs = [json.loads(d) for (d,) in rows(report, "SELECT document FROM results WHERE student = ?",
                                            student)]
     checks = [c for d in docs for c in d["checks"]]
-    visible = {t for c in checks if c["visibility"] == "visible"
-               for t in (c["title"], *c["message"].splitlines())}
+
+    def evidence(c):   # the evidence field, or a message's lines after its first (older results)
+        return (c.get("evidence") or "").splitlines() + (c["message"] or "").splitlines()[1:]
+
+    visible = {ln.strip() for c in checks if c["visibility"] == "visible"
+               for ln in (c["title"], *c["message"].splitlines(), *evidence(c))}
     hidden = [c for c in checks if c["visibility"] == "hidden" and c["outcome"] != "passed"]
-    texts = {t for c in hidden for t in (c["title"], c["message"].splitlines()[0])}
+    texts = {ln.strip() for c in hidden for ln in evidence(c) if len(ln.strip()) >= 8}
     return sorted(html.escape(t) for t in texts if not any(t in v for v in visible))
 
 

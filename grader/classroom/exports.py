@@ -67,8 +67,8 @@ def grades_csv(view) -> str:
     writer.writerow(["student", *[ex["slug"] for ex in view.exercises], "total", "percentage",
                      "notes"])
     for s in view.students:
-        writer.writerow([csv_cell(s.id),
         # notes: what was found where a file was expected, two candidates, a broken zip.
+        writer.writerow([csv_cell(s.id),
                          *[number(s.cells[ex["slug"]].score) for ex in view.exercises],
                          number(s.total), f"{s.percentage:.2f}",
                          csv_cell(" | ".join(s.notes)) if s.notes else ""])
@@ -132,7 +132,7 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
         if result.get("message"):
             output.append(f"{ex['slug']}: {terminal(result['message'])}")
         for number_in_ex, c in enumerate(result["checks"], 1):
-            text = c["message"] or ""
+            text = "\n".join(t for t in (c["message"], c.get("evidence")) if t)
             if c.get("hint") and c["outcome"] != "passed":
                 text += ("\n" if text else "") + _("hint: {text}").format(text=c["hint"])
             tests.append({
