@@ -287,3 +287,66 @@ def test_exercise_page_from_grade_exercise_in_chromium(browser, tmp_path):
     assert browser.evaluate("document.querySelectorAll('.check').length") > 0
     browser.screenshot(ARTIFACTS / "report-exercise.png", PHONE)
     print(f"screenshot: {ARTIFACTS / 'report-exercise.png'}")
+
+
+HAN_SHOWN = r"""(() => {
+    const text = document.body.innerText;
+    const han = (text.match(/[\u4e00-\u9fff]/g) || []).length;
+    return {lang: document.documentElement.lang, han: han, text: text,
+            font: getComputedStyle(document.body).fontFamily,
+            headings: Array.from(document.querySelectorAll('th')).map(th => th.innerText)};
+})()"""
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory):
+    """`grade class --lang zh` of a small class: a mutant, a starter, a missing file."""
+    base = tmp_path_factory.mktemp("browser-zh")
+    course = make_course(base / "course", exercises=("04_broadcasting",))
+    folder = course / "exercises" / "04_broadcasting"
+    subs = base / "submissions"
+    for student, source in (("alice", folder / "mutants" / "transposed_outer.py"),
+                            ("bob", folder / "starter.py")):
+        (subs / student).mkdir(parents=True)
+        (subs / student / "04_broadcasting.py").write_bytes(source.read_bytes())
+    (subs / "carol").mkdir()
+    (subs / "carol" / "notes.txt").write_text("nothing handed in\n")
+    out = base / "REPORT"
+    r = run_grade("--course", course, "class", subs, "--out", out, "--workers", "1",
+                  "--lang", "zh", timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "名学生" in r.stdout, r.stdout
+    return out
+
+
+def test_student_page_in_chinese_in_chromium(zh_report, browser):
+    page = zh_report / "students" / "alice.html"
+    events = browser.load(page.as_uri(), PHONE)
+    assert problems(events) == []
+    shown = browser.evaluate(HAN_SHOWN)
+    assert shown["lang"] == "zh-CN"
+    assert shown["han"] > 50, shown["text"]
+    assert shown["headings"][:3] == ["练习", "得分", "状态"]
+    # The grader's own words, as the browser shows them: the diagnosis, hidden checks'
+    # sentences, the notes under the page; none of them left in English.
+    for words in ("看起来被转置了", "隐藏", "截止日期后显示", "班级报告"):
+        assert words in shown["text"], words
+    for english in ("Details of hidden checks", "Class report", "Hidden checks show",
+                    "it looks transposed", "Exercise\t"):
+        assert english not in shown["text"], english
+    assert "Noto Sans CJK SC" in shown["font"] and "Microsoft YaHei" in shown["font"]
+    assert browser.evaluate(OVERFLOW) <= 1
+    browser.screenshot(ARTIFACTS / "report-student-zh.png", PHONE)
+    print(f"screenshot: {ARTIFACTS / 'report-student-zh.png'}")
+
+
+def test_class_index_in_chinese_in_chromium(zh_report, browser):
+    events = browser.load((zh_report / "index.html").as_uri(), DESKTOP)
+    assert problems(events) == []
+    shown = browser.evaluate(HAN_SHOWN)
+    assert shown["lang"] == "zh-CN" and shown["han"] > 50
+    for words in ("得分分布", "全班最常未通过的检查", "缺交"):
+        assert words in shown["text"], words
+    for english in ("Score histograms", "Checks the class struggles with", "Students"):
+        assert english not in shown["text"], english
+    browser.screenshot(ARTIFACTS / "report-index-zh.png", DESKTOP)
