@@ -101,7 +101,7 @@ class _CallWatch:
         if info.mutated and not (fn and fn.may_modify_inputs):
             raise ClaimFailure(_("{function}() modified its input {names} in place; work on a"
                                  " copy (or use out-of-place operations)").format(
-                function=function, names=", ".join(info.mutated)))
+                function=function, names=", ".join(_jail_words(m) for m in info.mutated)))
         if info.state_changed:
             raise ClaimFailure(_("{function}() changed global torch state: {what}").format(
                 function=function, what="; ".join(info.state_changed)))
