@@ -45,7 +45,8 @@ def check_gram_example(student):
     """gram of a (3, 2) matrix is (3, 3)"""
     x = torch.tensor([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
     out = student.gram(x)
-    if isinstance(out, torch.Tensor) and out.shape == (2, 2) and torch.allclose(out, x.T @ x):
+    if (isinstance(out, torch.Tensor) and out.shape == (2, 2)
+            and torch.allclose(out.double(), (x.T @ x).double())):
         fail("your gram(x) computed x.T @ x, shape (d, d). The Gram matrix compares the ROWS of "
              "x with each other: x @ x.T, shape (n, n)",
              zh="你的 gram(x) 算的是 x.T @ x，形状为 (d, d)。Gram 矩阵是 x 的各行两两作点积："
