@@ -17,7 +17,7 @@ from grader import constraints as rules
 from grader.cases import Case, seed_for
 from grader import compare
 from grader.compare import CheckFailure, ClaimFailure
-from grader.i18n import _, current, text_of
+from grader.i18n import N_, _, current, text_of
 from grader.proxy import (CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
                           StudentError, StudentImportError)
 
@@ -66,6 +66,24 @@ def _title(fn) -> str:
     return fn.__name__.removeprefix("check_").replace("_", " ")
 
 
+# The jail's fixed phrases about a call (grader/jail/child.py), in the grading's language.
+_JAIL_PHRASES = [
+    (r"grad mode was left enabled", N_("grad mode was left enabled")),
+    (r"grad mode was left disabled", N_("grad mode was left disabled")),
+    (r"the default dtype was left as (?P<dtype>\S+)", N_("the default dtype was left as {dtype}")),
+    (r"(?P<name>.+) \(its requires_grad flag\)", N_("{name} (its requires_grad flag)")),
+]
+
+
+def _jail_words(text: str) -> str:
+    import re as _re
+    for pattern, msgid in _JAIL_PHRASES:
+        match = _re.fullmatch(pattern, text)
+        if match:
+            return _(msgid).format(**match.groupdict())
+    return text
+
+
 class _CallWatch:
     """The session hooks for one running check."""
 
@@ -104,7 +122,7 @@ class _CallWatch:
                 function=function, names=", ".join(_jail_words(m) for m in info.mutated)))
         if info.state_changed:
             raise ClaimFailure(_("{function}() changed global torch state: {what}").format(
-                function=function, what="; ".join(info.state_changed)))
+                function=function, what=_("; ").join(_jail_words(w) for w in info.state_changed)))
 
 
 class DrillPlugin:
