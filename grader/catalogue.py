@@ -102,9 +102,11 @@ def python_messages(package: Path = PACKAGE, problems: list | None = None) -> di
                 else:
                     texts.append(None)
             if texts[0] is None:
-                if problems is not None and name != "gettext":
-                    problems.append(f"{where}:{node.lineno}: {name}() of a non-literal"
-                                    " (the catalogue cannot know it)")
+                # _(NAME) of a sentence marked with N_() where it is defined is fine; a
+                # formatted string never is (its msgid would be the formatted text).
+                if problems is not None and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp)):
+                    problems.append(f"{where}:{node.lineno}: {name}() of a formatted string"
+                                    " (format after translating: _(\"... {x}\").format(x=...))")
                 continue
             msg = found.setdefault(texts[0], Message(texts[0]))
             if name == "ngettext" and len(texts) > 1 and texts[1]:
