@@ -23,6 +23,11 @@ The architecture, one module per idea:
     result.py              the result document
     report_terminal.py     the student's terminal view of a result
     report_html.py         HTML pages of results (an exercise, a student, a class)
+    report_junit.py        JUnit XML of results, for CI (grade exercise --junit, grade class)
+    notebook.py            Jupyter notebooks as submissions (nbformat), starter notebooks
+    matching.py            which handed-in file is which exercise (04.py, broadcasting.py ...)
+    wheel.py               the grader's own wheel, for student bundles and autograders
+    gradescope.py          `grade gradescope` (cli_gradescope.py) and the run_autograder inside
     classroom/             a whole class: the pool of check processes (pool.py,
                              `python -m grader.classroom worker`), a class run
                              (run.py), submissions, the gradebook, flags, the
