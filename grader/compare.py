@@ -141,8 +141,20 @@ def _close(a: torch.Tensor, b: torch.Tensor, rtol, atol) -> bool:
 
 def diagnose_values(actual: torch.Tensor, expected: torch.Tensor, rtol, atol) -> str:
     """A guess at the mistake behind wrong values, when a simple one fits."""
+    if actual.numel() and actual.dtype == torch.int64 and expected.dtype == torch.int64 and \
+            expected.abs().max().item() > 2 ** 24:
+        for via in (torch.float32, torch.float64):
+            if torch.equal(actual, expected.to(via).to(torch.int64)):
+                return _("large integers went through {dtype} on the way and lost their last"
+                         " digits: keep them int64").format(dtype=str(via).removeprefix("torch."))
     if actual.numel() == 0 or not (actual.is_floating_point() or actual.is_complex()):
         return ""
+    if actual.dtype == torch.float64 and expected.dtype == torch.float64 and \
+            torch.allclose(actual, expected, rtol=1e-5, atol=1e-6) and \
+            torch.equal(actual.float().double(), actual):
+        return _("your float64 result has only float32 precision: something on the way was"
+                 " float32 (a torch.tensor(...), torch.ones(...) or a .float() without"
+                 " dtype=x.dtype?)")
     a, e = actual.double(), expected.double()
     if a.dim() == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 1 and _close(a, e.T, rtol, atol):
         return _("your result is the transpose of the expected one")
@@ -159,7 +171,7 @@ def diagnose_values(actual: torch.Tensor, expected: torch.Tensor, rtol, atol) ->
     if diff.numel() >= 2:
         c = diff.median().item()
         if abs(c) > 1e-6 and _close(a, e + c, rtol, atol):
-            return f"your result is off by a constant {c:+.4g} everywhere"
+            return _("your result is off by a constant {c} everywhere").format(c=f"{c:+.4g}")
     return ""
 
 

@@ -46,6 +46,7 @@ class Function:
     signature: str
     points: float = 0.0
     may_modify_inputs: bool = False
+    device_check: bool = True      # also called once with its tensors on 'meta' (a device mistake shows)
 
 
 @dataclass
@@ -227,7 +228,8 @@ def _load_exercise(folder: Path) -> Exercise:
             points=float(data.get("points", 0)),
             functions=[Function(name=f["name"], signature=f.get("signature", f["name"] + "(...)"),
                                 points=float(f.get("points", 0)),
-                                may_modify_inputs=bool(f.get("may_modify_inputs", False)))
+                                may_modify_inputs=bool(f.get("may_modify_inputs", False)),
+                                device_check=bool(f.get("device_check", True)))
                        for f in data.get("functions", [])],
             instructions=data.get("instructions", {}),
             hints=data.get("hints", []) or [],

@@ -9,16 +9,19 @@ changed), and turns each report into a check record of the result document.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 
 import pytest
+import torch
 
 from grader import constraints as rules
 from grader.cases import Case, seed_for
 from grader import compare
 from grader.compare import CheckFailure, ClaimFailure
 from grader.i18n import N_, _, current, text_of
-from grader.proxy import (CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
+from grader.fn import Fn
+from grader.proxy import (Claim, Handle, CallInfo, ConstraintViolation, JailDied, StaleHandle, Student,
                           StudentError, StudentImportError)
 
 
@@ -35,10 +38,10 @@ class CheckRecord:
     message: str = ""
     duration_s: float = 0.0
     not_attempted: bool = False   # failed only because the function still raises NotImplementedError
+    not_implemented: bool = False  # ... and that is the starter's raise (not a missing name)
     seed: int | None = None
     grader_error: bool = False
     basis: str = ""               # "claim": failed on what the student's process said of itself
-    not_implemented: bool = False  # ... and that is the starter's raise (not a missing name)
     evidence: str = ""            # inputs, expected and actual values, the seed: withheld when hidden
 
     def as_dict(self) -> dict:
@@ -123,6 +126,7 @@ class _CallWatch:
         if info.state_changed:
             raise ClaimFailure(_("{function}() changed global torch state: {what}").format(
                 function=function, what=_("; ").join(_jail_words(w) for w in info.state_changed)))
+        self.plugin.device_probe(function)
 
 
 class DrillPlugin:
@@ -137,7 +141,44 @@ class DrillPlugin:
         self.load_problem = load_problem
         self.function_names = {f.name for f in exercise.functions}
         self.records: dict[str, CheckRecord] = {}
+        self.probed: set[str] = set()    # functions already called on 'meta' (device_probe)
         self.order: list[str] = []
+
+    def device_probe(self, function: str) -> None:
+        """Once per function and grading on the CPU: call it again with its tensors on a
+        simulated GPU (grader/jail/builders/devices.py), so device mistakes show without one."""
+        fn = self.exercise.function(function)
+        if self.device_name != "cpu" or fn is None or not fn.device_check or \
+                "cuda" not in self.exercise.devices or function in self.probed:
+            return
+        args, kwargs = getattr(self.session, "last_args", ([], {}))
+        values = list(args) + list(kwargs.values())
+        if not any(isinstance(v, torch.Tensor) for v in values) or \
+                any(isinstance(v, (Handle, Fn)) for v in values):
+            return   # nothing to move, or objects (a model) that would stay behind
+        self.probed.add(function)
+        try:
+            report, _info = self.session.ask("build", 0, f"{function}() on another device",
+                                             name="devices.device_probe",
+                                             args=[function, list(args), dict(kwargs)], kwargs={})
+        except StudentError:
+            return
+        found = report.value if isinstance(report, Claim) else None
+        if not isinstance(found, dict):
+            return
+        devices = [d for d in found.get("devices") or [] if isinstance(d, str)]
+        error = str(found.get("error") or "")
+        if any(d != "cuda:0" for d in devices):
+            raise ClaimFailure(_(
+                "device mistake: with its inputs on a GPU (simulated), {function}() returned a"
+                " result on the CPU: create new tensors with device=x.device (or"
+                " torch.zeros_like(x)), and do not call .cpu() on a result"
+                ).format(function=function))
+        if re.search(r"Expected all tensors to be on the same device", error):
+            raise ClaimFailure(_(
+                "device mistake: with its inputs on a GPU (simulated), {function}() mixed them"
+                " with a tensor it made on the CPU: create new tensors with device=x.device (or"
+                " torch.zeros_like(x))").format(function=function), error)
 
     def rules_for(self, function: str):
         return [r for r in self.exercise.constraints if function in r.functions]
@@ -237,6 +278,7 @@ class DrillPlugin:
         elif isinstance(exc, JailDied):
             record.outcome, record.message = exc.reason, str(exc)
         elif isinstance(exc, StudentError):
+            record.not_implemented = exc.not_implemented
             record.not_attempted = exc.not_implemented or (
                 exc.type_name == "AttributeError" and getattr(exc, "undefined", False))
             record.outcome = "failed" if record.not_attempted else "error"
@@ -264,4 +306,3 @@ class DrillPlugin:
             record.evidence = record.evidence[:MAX_MESSAGE_CHARS] + "\n[...]"
         if len(record.message) > MAX_MESSAGE_CHARS:   # a check may quote a huge result
             record.message = record.message[:MAX_MESSAGE_CHARS] + "\n" + _("[message cut]")
-            record.not_implemented = exc.not_implemented

@@ -187,6 +187,7 @@ class TensorClaims:
     type_name: str = "Tensor"
     shares_memory_with: list = field(default_factory=list)
     input_device: str | None = None
+    expanded: bool = False    # a stride-0 view (expand): not a tensor of its own
 
 
 @dataclass
@@ -629,7 +630,8 @@ class Session:
                 is_leaf=bool(m.get("is_leaf", True)),
                 type_name=str(m.get("type_name", "Tensor"))[:200],
                 shares_memory_with=[str(s)[:200] for s in (m.get("shares_memory_with") or [])][:64],
-                input_device=info.input_device if info else None))
+                input_device=info.input_device if info else None,
+                expanded=bool(m.get("expanded"))))
             return t
 
         def claimed(value):
@@ -676,6 +678,7 @@ class Session:
         if name:
             self.hooks.before_call(name)
         fields = {"args": list(args), "kwargs": dict(kwargs)}
+        self.last_args = (list(args), dict(kwargs))
         if name:
             fields["name"] = name
         try:

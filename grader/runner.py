@@ -135,7 +135,9 @@ class Grader:
         session = Session(self.zygote, config, float(limits["timeout_s"]),
                           int(limits["output_kb"]) * 1024)
         session.claim_mode, session.claim_log = claims, claim_log
-        # The budget counts from here: the cap until pytest has counted the checks.
+        # The budget counts from here (not while the jails' parent still imports torch):
+        # the cap until pytest has counted the checks.
+        self.zygote.ready()
         began = time.monotonic()
         session.set_budget(grading_budget(limits), began)
 
@@ -272,7 +274,10 @@ def run_checks(exercise, session, salt, device, broken, load_problem, include_hi
     files = [str(p) for p in exercise.check_files(include_hidden)]
     if not files:
         return []
+    # --confcutdir: no conftest.py above the checks folder (a course kept inside a
+    # project with its own tests) joins a grading.
     args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
+            "--confcutdir", str(exercise.checks_dir),
             "-q", "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
     # The check process prints nothing of pytest's own: the result is the report.
     with importable_checks(exercise, files), contextlib.redirect_stdout(io.StringIO()), \

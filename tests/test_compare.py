@@ -108,3 +108,10 @@ def test_assert_equal_names_types():
         assert_equal([3, 4], (3, 4))
     with pytest.raises(CheckFailure, match=r"yours \(4, 3\), expected \(3, 4\)"):
         assert_equal((4, 3), (3, 4))
+
+
+def test_precision_and_large_integer_diagnoses():
+    e = torch.randn(5, dtype=torch.float64) * 100
+    assert "only float32 precision" in failure(e.float().double(), e, rtol=1e-12, atol=1e-12)
+    big = torch.tensor([2 ** 40 + 1, 3], dtype=torch.int64)
+    assert "large integers went through float32" in failure(big.float().long(), big)

@@ -71,10 +71,25 @@ def _describe_exception(exc: BaseException, path: str) -> dict:
     # ("not implemented for 'Long'") raised inside torch.
     starter_raise = (type(exc) is NotImplementedError and bool(every)
                      and every[-1].filename == path
-                     and (every[-1].line or "").strip().startswith("raise NotImplementedError"))
+                     and (every[-1].line or "").strip() in ("raise NotImplementedError",
+                                                            "raise NotImplementedError()"))
     return {"type": type(exc).__name__, "message": message[:4000], "traceback": where[:8000],
             "not_implemented": starter_raise,
             "line": frames[-1].lineno if frames else None}
+
+
+def _fingerprint(value, depth=0):
+    """What a list or dict holds, to tell whether a call changed it (not its tensors' values)."""
+    if depth > 3:
+        return ("...",)
+    if isinstance(value, list):
+        return ("list", tuple(_fingerprint(v, depth + 1) for v in value[:1000]), len(value))
+    if isinstance(value, dict):
+        return ("dict", tuple((repr(k)[:100], _fingerprint(v, depth + 1))
+                              for k, v in list(value.items())[:1000]), len(value))
+    if isinstance(value, (int, float, str, bool, type(None))):
+        return value
+    return ("obj", id(value))
 
 
 class Server:
@@ -130,6 +145,8 @@ class Server:
             return {"device": str(t.device), "requires_grad": bool(t.requires_grad),
                     "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
                     "is_leaf": bool(t.is_leaf), "type_name": type(t).__name__,
+                    "expanded": any(st == 0 and n > 1 for st, n in zip(t.stride(), t.shape))
+                    if t.layout == torch.strided else False,
                     "shares_memory_with": self._shares_with(t)}
 
     def _array_meta(self, a: np.ndarray) -> dict:
@@ -174,7 +191,10 @@ class Server:
         def walk(name, value, depth):
             if isinstance(value, (torch.Tensor, np.ndarray)):
                 found.append((name, value))
-            elif depth < 2 and isinstance(value, (list, tuple)):
+                return
+            if depth < 2 and isinstance(value, (list, dict)):
+                found.append((name, value))     # a container the caller owns: mutable too
+            if depth < 2 and isinstance(value, (list, tuple)):
                 for i, v in enumerate(value):
                     walk(f"{name}[{i}]", v, depth + 1)
             elif depth < 2 and isinstance(value, dict):
@@ -190,9 +210,11 @@ class Server:
         with torch._C.DisableTorchFunctionSubclass():
             for name, value in inputs:
                 if isinstance(value, torch.Tensor):
-                    snaps.append((value._version, value.detach().clone()))
-                else:
+                    snaps.append((value._version, (value.detach().clone(), value.requires_grad)))
+                elif isinstance(value, np.ndarray):
                     snaps.append((None, value.copy()))
+                else:
+                    snaps.append((None, _fingerprint(value)))
         return snaps
 
     def _mutated(self, inputs, snaps) -> list[str]:
@@ -200,10 +222,15 @@ class Server:
         with torch._C.DisableTorchFunctionSubclass():
             for (name, value), (version, before) in zip(inputs, snaps):
                 if isinstance(value, torch.Tensor):
+                    before, requires_grad = before
                     same = value._version == version or (
                         value.shape == before.shape and torch.equal(value.detach(), before))
-                else:
+                    if value.requires_grad != requires_grad:
+                        changed.append(f"{name} (its requires_grad flag)")
+                elif isinstance(value, np.ndarray):
                     same = value.shape == before.shape and np.array_equal(value, before, equal_nan=True)
+                else:
+                    same = _fingerprint(value) == before
                 if not same:
                     changed.append(name)
         return changed

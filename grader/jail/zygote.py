@@ -102,6 +102,12 @@ class ZygoteClient:
     def wait(self, pid: int) -> dict:
         return self._ask({"op": "wait", "pid": pid})
 
+    def ready(self) -> None:
+        """Block until the zygote serves (it answers only once it has imported torch)."""
+        if not getattr(self, "_ready", False):
+            self._ask({"op": "ping"})
+            self._ready = True
+
     def close(self) -> None:
         try:
             self.sock.close()

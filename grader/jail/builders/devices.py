@@ -141,3 +141,136 @@ def placed(fn, device: str, *args, **kwargs):
     if isinstance(out, (tuple, list)):
         return Claimed([_describe(v) for v in out])
     return Claimed(_describe(out))
+
+
+# ------------------------------------------------------------------ another device, simulated
+
+OTHER = torch.device("cuda", 0)          # how the simulated device presents itself
+_SAME_DEVICE = ("Expected all tensors to be on the same device, but found at least two devices,"
+                " cuda:0 and cpu!")
+# Indexing a GPU tensor with a CPU index or mask is allowed by torch.
+_MIXING_ALLOWED = {"__getitem__", "__setitem__", "__repr__", "__format__", "__str__"}
+
+
+def _plain_tensors(value, out):
+    if isinstance(value, torch.Tensor) and not isinstance(value, Elsewhere):
+        out.append(value)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _plain_tensors(v, out)
+    return out
+
+
+def _tag(value):
+    if isinstance(value, torch.Tensor) and not isinstance(value, Elsewhere):
+        return value.as_subclass(Elsewhere)
+    if isinstance(value, tuple):
+        return tuple(_tag(v) for v in value)
+    if isinstance(value, list):
+        return [_tag(v) for v in value]
+    return value
+
+
+def _untag(value):
+    return value.as_subclass(torch.Tensor) if isinstance(value, Elsewhere) else value
+
+
+def _is_other(device) -> bool:
+    return device is not None and torch.device(device).type == "cuda"
+
+
+class Elsewhere(torch.Tensor):
+    """A CPU tensor that behaves as if it lived on a GPU, where device mistakes show.
+
+    Its .device says cuda:0; mixing it with a CPU tensor (not a 0-d one) raises
+    what torch raises on a GPU; .cpu() and .to("cpu") give a plain tensor;
+    .numpy() refuses; results of its operations stay "on the GPU".
+    """
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        owner = getattr(func, "__self__", None)   # a property's getter: its descriptor
+        if owner is torch.Tensor.device or owner is torch._C.TensorBase.device:
+            return OTHER
+        if owner is torch.Tensor.is_cuda or owner is torch._C.TensorBase.is_cuda:
+            return True
+        if func in (torch.Tensor.numpy, torch.Tensor.__array__):
+            raise TypeError(_NO_NUMPY)
+        if func is torch.Tensor.cpu or (func is torch.Tensor.to and not _to_other(args, kwargs)):
+            with torch._C.DisableTorchFunctionSubclass():
+                out = func(*[_untag(a) for a in args], **kwargs)
+            return _untag(out)
+        if func in (torch.Tensor.cuda, torch.Tensor.to):
+            return args[0]
+        if name not in _MIXING_ALLOWED and any(
+                t.dim() > 0 for t in _plain_tensors(list(args) + list(kwargs.values()), [])):
+            raise RuntimeError(_SAME_DEVICE)
+        with torch._C.DisableTorchFunctionSubclass():
+            out = func(*args, **kwargs)
+        return _tag(out)
+
+
+def _to_other(args, kwargs) -> bool:
+    target = kwargs.get("device")
+    for a in args[1:]:
+        if isinstance(a, (str, torch.device)):
+            target = a
+        elif isinstance(a, torch.Tensor):
+            return isinstance(a, Elsewhere)
+    if target is None:
+        return isinstance(args[0], Elsewhere) if args else False   # .to(dtype) keeps the device
+    return _is_other(target)
+
+
+class _MadeElsewhere(torch.overrides.TorchFunctionMode):
+    """Factory calls asked for the simulated device (device=x.device) make tensors there."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if _is_other(kwargs.get("device")) and not any(isinstance(a, Elsewhere) for a in args):
+            kwargs["device"] = "cpu"
+            return _tag(func(*args, **kwargs))
+        if func in (torch.Tensor.to, torch.Tensor.cuda) and args and \
+                not isinstance(args[0], Elsewhere) and (func is torch.Tensor.cuda or
+                                                        _to_other(args, kwargs)):
+            rest = [a for a in args[1:] if not isinstance(a, (str, torch.device))]
+            kwargs.pop("device", None)
+            moved = args[0].to(*rest, **kwargs) if func is torch.Tensor.to else args[0]
+            return _tag(moved)
+        if any(isinstance(a, Elsewhere) for a in args) or \
+                any(isinstance(v, Elsewhere) for v in kwargs.values()):
+            # A mode sees the call first; the simulated device's own rules then apply.
+            return Elsewhere.__torch_function__(func, (Elsewhere,), args, kwargs)
+        return func(*args, **kwargs)
+
+
+@builder("devices.device_probe")
+def device_probe(name: str, args, kwargs):
+    """Call the student's function `name` again with its tensors "on a GPU" (simulated).
+
+    A device-agnostic function gives results on that device too; `torch.zeros(n)`
+    without `device=x.device`, a mask built on the CPU or a `.cpu()` shows up as a
+    result on the CPU or as torch's same-device error. Reports, as a claim,
+    {"devices": [...]} of the tensors returned, or {"error": message}.
+    """
+    import sys
+
+    fn = getattr(sys.modules["submission"], name)
+
+    def move(v):
+        if isinstance(v, torch.Tensor):
+            return v.detach().as_subclass(Elsewhere)
+        if isinstance(v, (list, tuple)) and any(isinstance(x, torch.Tensor) for x in v):
+            return type(v)(move(x) for x in v)
+        return v
+
+    try:
+        with _MadeElsewhere():
+            out = fn(*[move(a) for a in args], **{k: move(v) for k, v in kwargs.items()})
+    except Exception as exc:   # noqa: BLE001  (reported; the check decides what it means)
+        return Claimed({"error": f"{type(exc).__name__}: {exc}"[:500]})
+    found = out if isinstance(out, (tuple, list)) else [out]
+    return Claimed({"devices": ["cuda:0" if isinstance(v, Elsewhere) else str(v.device)
+                                for v in found if isinstance(v, torch.Tensor)]})
