@@ -8,14 +8,24 @@ F.linear): expected values never come from the reference solution. What the
 student's process says about its network (its state_dict's shapes, its
 parameter count, whether it is an nn.Module, whether forward changed its input)
 is a claim: it explains a failure or costs a point, never passes a check.
+
+A diagnosis is one line in English and Chinese with no inputs, sizes or values
+and nothing the student's process wrote (a hidden check shows it, with every
+digit masked: layer names such as fc3 keep theirs, other numbers are said in
+words); the values, the student's errors and reports go to the evidence.
 """
+import contextlib
 import math
+import re
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import StudentError, assert_tensor, claim_fail, fail, hint, points, target
+from grader.checks import (CheckFailure, StudentError, assert_tensor, claim_fail, fail, hint,
+                           points, target, title)
+from grader.i18n import pick
+from support_lenet import ask_hw, judge
 
 
 def _contract_layers() -> nn.Module:
@@ -28,13 +38,17 @@ def _contract_layers() -> nn.Module:
 
 SHAPES = {k: tuple(v.shape) for k, v in _contract_layers().state_dict().items()}
 N_PARAMETERS = sum(math.prod(s) for s in SHAPES.values())   # 61,706
-CONTRACT = ("the attribute names are part of the contract: self.conv1 = nn.Conv2d(1, 6, 5), "
-            "self.conv2 = nn.Conv2d(6, 16, 5), self.fc1 = nn.Linear(16 * 5 * 5, 120), "
-            "self.fc2 = nn.Linear(120, 84), self.fc3 = nn.Linear(84, 10), and no other "
-            "layers with parameters")
+CONTRACT = ("the contract: self.conv1 = nn.Conv2d(1, 6, 5), self.conv2 = nn.Conv2d(6, 16, 5),"
+            " self.fc1 = nn.Linear(16 * 5 * 5, 120), self.fc2 = nn.Linear(120, 84),"
+            " self.fc3 = nn.Linear(84, 10), and no other layers with parameters")
 
 
 # ----------------------------------------------------------------- helpers
+
+def _short(text, limit=600) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
 
 def _state(case, dtype=torch.float32):
     """Random weights (He-scaled so activations stay around 1) keyed by the contract's names."""
@@ -64,27 +78,50 @@ def _forward(s, x, *, act=F.relu, pool=F.max_pool2d, conv_act=(True, True),
     return out(h) if out is not None else h
 
 
+# (switches, English, Chinese): what LeNet computes with one common mistake.
 VARIANTS = [
-    (dict(fc_act=(False, True)), "there is no relu after fc1"),
-    (dict(fc_act=(True, False)), "there is no relu after fc2"),
-    (dict(fc_act=(False, False)), "there is no relu after fc1 and fc2"),
-    (dict(conv_act=(False, True)), "there is no relu after conv1"),
-    (dict(conv_act=(True, False)), "there is no relu after conv2"),
-    (dict(out=F.relu), "there is a relu after fc3: the last layer returns raw scores (logits), "
-                       "which may be negative"),
-    (dict(out=lambda h: F.softmax(h, dim=1)), "you applied softmax at the end: return the raw "
-                                              "scores (logits); the loss function does the softmax"),
-    (dict(out=lambda h: F.log_softmax(h, dim=1)), "you applied log_softmax at the end: return the "
-                                                  "raw scores (logits)"),
-    (dict(pool=F.avg_pool2d), "that is average pooling: use F.max_pool2d(x, 2)"),
-    (dict(act=torch.tanh), "that is tanh as the activation: use relu"),
-    (dict(act=torch.sigmoid), "that is sigmoid as the activation: use relu"),
+    (dict(fc_act=(False, True)), "there is no relu after fc1", "fc1 之后没有 relu"),
+    (dict(fc_act=(True, False)), "there is no relu after fc2", "fc2 之后没有 relu"),
+    (dict(fc_act=(False, False)), "there is no relu after fc1 and fc2", "fc1 和 fc2 之后都没有 relu"),
+    (dict(conv_act=(False, True)), "there is no relu after conv1", "conv1 之后没有 relu"),
+    (dict(conv_act=(True, False)), "there is no relu after conv2", "conv2 之后没有 relu"),
+    (dict(out=F.relu),
+     "there is a relu after fc3: the last layer returns raw scores (logits), which may be negative",
+     "fc3 之后多了一个 relu：最后一层应该返回原始分数（logits），它可以是负数"),
+    (dict(out=lambda h: F.softmax(h, dim=1)),
+     "you applied softmax at the end: return the raw scores (logits); the loss function does the"
+     " softmax",
+     "你在最后做了 softmax：请返回原始分数（logits）；softmax 由损失函数来做"),
+    (dict(out=lambda h: F.log_softmax(h, dim=1)),
+     "you applied log_softmax at the end: return the raw scores (logits)",
+     "你在最后做了 log_softmax：请返回原始分数（logits）"),
+    (dict(pool=F.avg_pool2d),
+     "that is average pooling: use max pooling, F.max_pool2d",
+     "这是平均池化：请用最大池化 F.max_pool2d"),
+    (dict(act=torch.tanh), "that is tanh as the activation: use relu",
+     "激活函数用的是 tanh：请用 relu"),
+    (dict(act=torch.sigmoid), "that is sigmoid as the activation: use relu",
+     "激活函数用的是 sigmoid：请用 relu"),
 ]
+
+FLATTENED_BATCH = (
+    "your LeNet flattened the batch dimension into the features: keep the batch dimension and"
+    " flatten only the rest of each sample (torch.flatten with start_dim, or x.view with the"
+    " batch size first), never torch.flatten(x) or a fixed batch size",
+    "你的 LeNet 把批次维度也展平进了特征里：要保留批次维度，只展平每个样本的其余部分"
+    "（torch.flatten 配合 start_dim，或者第一维用批次大小的 x.view），不要用 torch.flatten(x)，"
+    "也不要写死批次大小")
+
+_MATMUL = re.compile(r"\((\d+)x(\d+) and (\d+)x(\d+)\)")
 
 
 def _tolerances(device):
     # GPUs may run convolutions in TF32: allow for it there.
     return (1e-4, 1e-4) if device == "cpu" else (1e-2, 1e-2)
+
+
+def _output_name():
+    return pick("LeNet's output", "LeNet 的输出")
 
 
 def _reported(student, net):
@@ -98,12 +135,16 @@ def _reported(student, net):
     return report
 
 
-def _contract_problems(report) -> list[str]:
-    """How the state_dict the student's process reports differs from the contract."""
+def _contract_problems(report) -> tuple[list[str], tuple[str, str] | None]:
+    """How the state_dict the student's process reports differs from the contract.
+
+    Returns (the differences, for evidence; a diagnosis (en, zh) naming the
+    first kind of difference, or None).
+    """
     if report is None:
-        return []
+        return [], None
     shapes = {k: tuple(v) if isinstance(v, list) else v for k, v in report["state"].items()}
-    problems = []
+    problems, why = [], None
     missing = [k for k in SHAPES if k not in shapes]
     extra = [k for k in shapes if k not in SHAPES]
     wrong = [f"{k} is {shapes[k]}, expected {SHAPES[k]}" for k in SHAPES
@@ -111,13 +152,30 @@ def _contract_problems(report) -> list[str]:
     if missing:
         problems.append("missing: " + ", ".join(missing))
     if extra:
-        problems.append("not expected: " + ", ".join(extra))
+        problems.append("not expected: " + ", ".join(_short(k, 80) for k in extra[:20]))
     if wrong:
         problems.append("wrong shape: " + "; ".join(wrong))
     if problems and shapes.get("conv1.weight") == (6, 1, 3, 3):
         problems.append("(3x3 kernels and fc1 = Linear(16*6*6, 120) are from an older version of "
                         "the tutorial: this exercise uses 5x5 kernels and fc1 = Linear(16*5*5, 120))")
-    return problems
+        why = ("your process reports three-by-three kernels, from an older version of the"
+               " tutorial: this exercise uses five-by-five kernels, and fc1's inputs change"
+               " with them",
+               "你的进程报告卷积核是三乘三的，这是旧版教程里的写法：本题用的是五乘五的卷积核，"
+               "fc1 的输入个数也随之改变")
+    elif missing:
+        why = ("your process reports that some of the contract's parameters are missing: name"
+               " the layers exactly conv1, conv2, fc1, fc2, fc3",
+               "你的进程报告缺少约定中的一些参数：请把各层准确命名为 conv1、conv2、fc1、fc2、fc3")
+    elif extra:
+        why = ("your process reports parameters the contract does not have: no other layers"
+               " with parameters (no BatchNorm, no extra Linear)",
+               "你的进程报告有约定之外的参数：不要有其他带参数的层（不要 BatchNorm，也不要多余的 Linear）")
+    elif wrong:
+        why = ("your process reports a layer of the wrong size: compare each layer with the"
+               " instructions' table",
+               "你的进程报告有一层的尺寸不对：请把每一层与题目说明中的表格对照")
+    return problems, why
 
 
 def _build(student, device, state, *, double=False):
@@ -130,12 +188,19 @@ def _build(student, device, state, *, double=False):
     except StudentError as e:
         if e.not_implemented:
             raise
-        first = e.message.strip().splitlines()
-        problems = _contract_problems(_reported(student, net))
-        reported = ("\nyour LeNet reports these differences from the contract:\n    "
-                    + "\n    ".join(problems)) if problems else ""
-        fail("loading the check's weights into your LeNet (load_state_dict, strict) failed:\n    "
-             + "\n    ".join(first[:8]) + reported + f"\n{CONTRACT}")
+        problems, why = _contract_problems(_reported(student, net))
+        en, zh = why or ("compare your layers and their attribute names with the contract in the"
+                         " instructions",
+                         "请把你的各层及其属性名与题目说明中的约定对照")
+        evidence = [f"load_state_dict raised {e.type_name}:"] + \
+            ["    " + line for line in e.message.strip().splitlines()[:8]]
+        if problems:
+            evidence += ["your LeNet reports these differences from the contract:"] + \
+                ["    " + p for p in problems]
+        evidence.append(CONTRACT)
+        fail("the check's weights do not load into your LeNet (load_state_dict, strict): " + en,
+             zh="检查程序的权重无法加载进你的 LeNet（load_state_dict，strict 模式）：" + zh,
+             evidence="\n".join(evidence))
 
 
 def _run(student, net, x, what):
@@ -145,52 +210,111 @@ def _run(student, net, x, what):
     except StudentError as e:
         if e.not_implemented:
             raise
-        b = x.shape[0]
-        if "cannot be multiplied" in e.message and (f"1x{b * 400} " in e.message or f"1x{b * 400})" in e.message) and b > 1:
-            fail(f"your LeNet failed for {what}: {e.type_name}: {e.message}\nThe batch dimension "
-                 f"was flattened into the features ({b} x 400 = {b * 400}): flatten from dim 1, "
-                 "torch.flatten(x, 1) or x.view(x.size(0), -1), not torch.flatten(x) or x.view(1, -1)")
+        evidence = f"input: {what}, shape {tuple(x.shape)}, {x.dtype}\n{e.type_name}: {_short(e.message)}"
+        m = _MATMUL.search(e.message) if "cannot be multiplied" in e.message else None
+        if m and int(m.group(1)) == 1 and int(m.group(2)) == x.shape[0] * 400 and x.shape[0] > 1:
+            fail(FLATTENED_BATCH[0], zh=FLATTENED_BATCH[1], evidence=evidence)
         if "Input type" in e.message and "should be the same" in e.message:
-            fail(f"your LeNet failed for {what}: {e.type_name}: {e.message}\nDon't convert the "
-                 "input's dtype (or device) inside forward: the layers' weights decide it")
+            fail("your LeNet converts the input's dtype or device inside forward: leave x as it"
+                 " is; the layers' weights decide the dtype and the device",
+                 zh="你的 LeNet 在 forward 里转换了输入的 dtype 或设备：不要改动 x；dtype 和设备"
+                    "由各层的权重决定",
+                 evidence=evidence)
         raise
     mutated = list(student.last_call.mutated)   # a claim: judged after the outputs
     if not isinstance(out, torch.Tensor):
-        fail(f"forward() should return a tensor of logits, but it returned {out!r} ({what})")
+        fail("forward() should return a tensor of logits, but it returned something else",
+             zh="forward() 应该返回 logits 张量，但返回的是别的东西",
+             evidence=f"input: {what}; returned {_short(repr(out), 200)}")
     return out, mutated
 
 
 def _unchanged_input(mutated, what):
     """Claim: the student's process says forward modified its input."""
     if mutated:
-        claim_fail(f"your process reports that forward() modified its input in place ({what}): "
-                   "don't change x itself, for example use F.relu(x), not F.relu(x, inplace=True) "
-                   "on the input")
+        claim_fail("your process reports that forward() modified its input in place: don't change"
+                   " x itself, for example use F.relu(x), not F.relu(x, inplace=True) on the input",
+                   zh="你的进程报告 forward() 原地修改了它的输入：不要改动 x 本身，比如对输入要用"
+                      " F.relu(x)，而不是 F.relu(x, inplace=True)",
+                   evidence=f"input: {what}; reported modified: {_short(mutated, 100)}")
 
 
-def _compare(out, state, x, device, what, tolerances=None):
+def _ignores_weights(student, net, device, x, out, state, rtol, atol):
+    """Verified: other weights loaded into the same network leave its outputs unchanged."""
+    gen = torch.Generator().manual_seed(11)
+    other = {k: v + torch.randn(v.shape, dtype=v.dtype, generator=gen) * 0.1
+             for k, v in state.items()}
+    try:
+        again, _ = _run(student, student.build("model.loaded", net, other, device), x, "")
+    except Exception:   # noqa: BLE001  (only an explanation: the check fails anyway)
+        return False
+    return isinstance(again, torch.Tensor) and again.shape == out.shape and \
+        torch.allclose(again.double(), out.double(), rtol=rtol, atol=atol) and \
+        not torch.allclose(_forward(other, x).double(), _forward(state, x).double(),
+                           rtol=rtol, atol=atol)
+
+
+def _compare(out, state, x, device, what, tolerances=None, probe=None):
+    """out must be the check's own LeNet's output; probe: (student, net), to tell a
+    network that ignores the loaded weights when no known mistake fits."""
     rtol, atol = tolerances or _tolerances(device)
     expected = _forward(state, x)
+    name = _output_name()
     if out.shape == expected.shape and out.dtype == expected.dtype and not torch.allclose(
             out.double(), expected.double(), rtol=rtol, atol=atol):
-        for kwargs, message in VARIANTS:
+        matches = []
+        for kwargs, en, zh in VARIANTS:
             wrong = _forward(state, x, **kwargs)
             if torch.allclose(out.double(), wrong.double(), rtol=rtol, atol=atol):
-                fail(f"your LeNet's output is wrong for {what}: {message}")
+                matches.append((en, zh))
+        if len(matches) == 1:   # two mistakes that give the same outputs prove neither
+            (en, zh), = matches
+            fail("your LeNet's output is wrong: " + en, zh="你的 LeNet 输出不对：" + zh,
+                 evidence=f"input: {what}\n" + _evidence(out, expected, name, rtol, atol))
     if x.shape[0] == 1 and tuple(out.shape) == (10,):
-        fail("for a batch of 1 your output has shape (10,), expected (1, 10): torch.flatten(x) "
-             "without start_dim=1 also flattens the batch dimension; use torch.flatten(x, 1) "
-             "or x.view(x.size(0), -1)")
-    assert_tensor(out.detach(), expected, rtol=rtol, atol=atol, name=f"output for {what}", inputs=())
+        fail(FLATTENED_BATCH[0], zh=FLATTENED_BATCH[1],
+             evidence="for a batch of 1 your output has shape (10,), expected (1, 10)")
+    if probe is not None and out.shape == expected.shape and out.dtype == expected.dtype and \
+            not torch.allclose(out.double(), expected.double(), rtol=rtol, atol=atol) and \
+            _ignores_weights(*probe, device, x, out, state, rtol, atol):
+        fail("your LeNet computes the same outputs after the check loads other weights: its"
+             " forward does not use the parameters that load_state_dict fills (create the layers"
+             " in __init__, use them in forward, and do not override load_state_dict or"
+             " state_dict)",
+             zh="检查程序加载另一组权重之后，你的 LeNet 输出没有变化：forward 用的不是"
+                " load_state_dict 填入的参数（请在 __init__ 中创建各层并在 forward 中使用它们，"
+                "不要重写 load_state_dict 或 state_dict）",
+             evidence=f"input: {what}\n" + _evidence(out, expected, name, rtol, atol))
+    with _more_evidence(f"input: {what}"):
+        assert_tensor(out.detach(), expected, rtol=rtol, atol=atol, name=name, inputs=())
+
+
+@contextlib.contextmanager
+def _more_evidence(text: str):
+    """Put `text` (which input) at the head of the evidence of any failure inside."""
+    try:
+        yield
+    except CheckFailure as e:
+        raise type(e)(e.diagnosis, text + ("\n" + e.evidence if e.evidence else "")) from None
+
+
+def _evidence(out, expected, name, rtol, atol):
+    try:
+        assert_tensor(out.detach(), expected, rtol=rtol, atol=atol, name=name, inputs=(), device=None)
+    except CheckFailure as e:
+        return "\n".join(p for p in (e.diagnosis, e.evidence) if p)
+    return ""
 
 
 def _forward_checked(student, device, state, x, what, tolerances=None, *, double=False):
     net = _build(student, device, state, double=double)
     out, mutated = _run(student, net, x, what)
     if double and out.dtype != torch.float64:
-        fail(f"your LeNet returned {out.dtype} for a float64 model and input: don't convert "
-             "dtypes inside forward")
-    _compare(out, state, x, device, what, tolerances)
+        fail("your LeNet's output is not float64 for a float64 model and input: don't convert"
+             " dtypes inside forward",
+             zh="模型和输入都是 float64 时，你的 LeNet 输出却不是 float64：不要在 forward 里转换 dtype",
+             evidence=f"input: {what}; your output's dtype: {out.dtype}")
+    _compare(out, state, x, device, what, tolerances, probe=(student, net))
     return net, mutated
 
 
@@ -198,7 +322,10 @@ def _forward_checked(student, device, state, x, what, tolerances=None, *, double
 
 @points(1)
 @target("LeNet")
-@hint("Name the layers exactly conv1, conv2, fc1, fc2, fc3, and create them in __init__ (after super().__init__()).")
+@title(zh="LeNet 是 nn.Module，并且恰好有约定中的这些层：conv1、conv2、fc1、fc2、fc3")
+@hint("Name the layers exactly conv1, conv2, fc1, fc2, fc3, and create them in __init__ (after "
+      "super().__init__()).",
+      zh="把各层准确命名为 conv1、conv2、fc1、fc2、fc3，并在 __init__ 中（super().__init__() 之后）创建它们。")
 def check_lenet_layer_names_and_shapes(student, case, device):
     """LeNet is an nn.Module with exactly the contract's layers: conv1, conv2, fc1, fc2, fc3"""
     state = _state(case)
@@ -207,19 +334,26 @@ def check_lenet_layer_names_and_shapes(student, case, device):
     net, mutated = _forward_checked(student, device, state, x, "a batch of 2")
     # Claims: what the process says about its network can only cost the point.
     if student.build("probe.is_instance", net, "nn.Module").value is not True:
-        claim_fail(f"your process reports that LeNet() is not an nn.Module (class LeNet(nn.Module)): "
-                   f"it says it is a {net.type_name}")
+        claim_fail("your process reports that LeNet() is not an nn.Module: write"
+                   " class LeNet(nn.Module)",
+                   zh="你的进程报告 LeNet() 不是 nn.Module：请写成 class LeNet(nn.Module)",
+                   evidence=f"it says it is a {_short(net.type_name, 80)}")
     report = _reported(student, net)
-    problems = _contract_problems(report) if report is not None else ["it gave no state_dict"]
+    problems, _ = _contract_problems(report) if report is not None else (["it gave no state_dict"], None)
     if problems:
-        claim_fail("your process reports parameters that do not match the contract:\n    "
-                   + "\n    ".join(problems) + f"\n{CONTRACT}")
+        claim_fail("your process reports parameters that do not match the contract",
+                   zh="你的进程报告的参数与约定不符",
+                   evidence="\n".join(problems) + "\n" + CONTRACT)
     _unchanged_input(mutated, "a batch of 2")
 
 
 @points(2)
 @target("LeNet")
-@hint("forward: max_pool2d(relu(conv1(x)), 2), max_pool2d(relu(conv2(x)), 2), flatten from dim 1, relu(fc1), relu(fc2), fc3 (no activation at the end).")
+@title(zh="装入检查程序的权重后，LeNet 给出的 logits 与检查程序自己的前向计算相同")
+@hint("forward: max_pool2d(relu(conv1(x)), 2), max_pool2d(relu(conv2(x)), 2), flatten from dim "
+      "1, relu(fc1), relu(fc2), fc3 (no activation at the end).",
+      zh="forward：max_pool2d(relu(conv1(x)), 2)，max_pool2d(relu(conv2(x)), 2)，从第 1 维开始展平，"
+         "relu(fc1)，relu(fc2)，fc3（最后不要激活函数）。")
 def check_lenet_forward_matches_reference(student, case, device):
     """LeNet with the check's weights gives the same logits as the check's own forward pass"""
     state = _state(case)
@@ -230,24 +364,30 @@ def check_lenet_forward_matches_reference(student, case, device):
 
 @points(1)
 @target("LeNet")
-@hint("Keep the batch dimension when flattening: torch.flatten(x, 1) or x.view(x.size(0), -1), never a fixed batch size.")
+@title(zh="LeNet 对大小为 1 和大小为 7 的批次都能工作")
+@hint("Keep the batch dimension when flattening: torch.flatten(x, 1) or x.view(x.size(0), -1), "
+      "never a fixed batch size.",
+      zh="展平时保留批次维度：torch.flatten(x, 1) 或 x.view(x.size(0), -1)，不要写死批次大小。")
 def check_lenet_batch_sizes(student, case, device):
     """LeNet works for a batch of 1 and a batch of 7"""
     state = _state(case)
     net = _build(student, device, state)
     x1 = torch.randn(1, 1, 32, 32, generator=case.generator)
     out1, mutated1 = _run(student, net, x1, "a batch of 1")
-    _compare(out1, state, x1, device, "a batch of 1")
+    _compare(out1, state, x1, device, "a batch of 1", probe=(student, net))
     x7 = torch.randn(7, 1, 32, 32, generator=case.generator)
     try:
         out7, mutated7 = _run(student, net, x7, "a batch of 7")
     except StudentError as e:
         if e.not_implemented:
             raise
-        fail(f"your LeNet works for a batch of 1 but not for a batch of 7: {e.type_name}: "
-             f"{e.message}\nKeep the batch dimension when flattening: torch.flatten(x, 1) or "
-             "x.view(x.size(0), -1) (not x.view(1, -1) or x.view(-1))")
-    _compare(out7, state, x7, device, "a batch of 7")
+        fail("your LeNet works for a batch of one image but not for a larger batch: keep the"
+             " batch dimension when flattening (torch.flatten with start_dim, or x.view with the"
+             " batch size first), never a fixed batch size",
+             zh="你的 LeNet 在批次只有一张图片时能运行，批次更大时却不行：展平时要保留批次维度"
+                "（torch.flatten 配合 start_dim，或者第一维用批次大小的 x.view），不要写死批次大小",
+             evidence=f"a batch of 7: {e.type_name}: {_short(e.message)}")
+    _compare(out7, state, x7, device, "a batch of 7", probe=(student, net))
     _unchanged_input(mutated1 or mutated7, "a batch of 1 or 7")
 
 
@@ -259,9 +399,16 @@ def _expected_gradients(state, x, weights):
     return xs.grad, {k: v.grad for k, v in s.items()}
 
 
+_NO_GRAPH = ("no torch.no_grad(), .detach(), .data, .item() or tensors rebuilt inside forward",
+             "forward 里不要用 torch.no_grad()、.detach()、.data、.item()，也不要重新构造张量")
+
+
 @points(1)
 @target("LeNet")
-@hint("Don't wrap forward in torch.no_grad() and don't .detach() or .item() inside it: training needs the graph.")
+@title(zh="梯度能通过 LeNet 的输出反向传播到输入和每一个权重")
+@hint("Don't wrap forward in torch.no_grad() and don't .detach() or .item() inside it: training "
+      "needs the graph.",
+      zh="不要用 torch.no_grad() 包住 forward，也不要在里面 .detach() 或 .item()：训练需要计算图。")
 def check_lenet_output_is_differentiable(student, case, device):
     """Gradients flow back through LeNet's output to its input and to every weight"""
     state = _state(case)
@@ -270,40 +417,54 @@ def check_lenet_output_is_differentiable(student, case, device):
     # Verified: backpropagate through the student's network and compare the
     # gradients that come back with the check's own.
     weights = torch.randn(3, 10, generator=case.generator)
-    graph = ("loss.backward() could not reach the weights: no torch.no_grad(), .detach(), .data, "
-             ".item() or rebuilding tensors inside forward")
     try:
         got = student.build("vision.backward", net, x, weights)
     except StudentError as e:
         if e.not_implemented:
             raise
+        evidence = f"backward through your LeNet: {e.type_name}: {_short(e.message)}"
         if "does not require grad" in e.message or "does not have a grad_fn" in e.message:
-            fail(f"your LeNet's output is not part of the autograd graph, so {graph}")
+            fail("your LeNet's output is not part of the autograd graph, so loss.backward()"
+                 " cannot reach the weights: " + _NO_GRAPH[0],
+                 zh="你的 LeNet 的输出不在计算图中，所以 loss.backward() 传不到权重：" + _NO_GRAPH[1],
+                 evidence=evidence)
         if "in-place operation" in e.message:
-            fail(f"backpropagating through your LeNet failed: {e.type_name}: {e.message}\n"
-                 "forward() changes a tensor in place that autograd needs (its input?): use "
-                 "out-of-place operations, for example F.relu(x), not F.relu(x, inplace=True) "
-                 "or x.relu_() on the input")
+            fail("backpropagating through your LeNet failed: forward() changes a tensor in place"
+                 " that autograd needs (its input?); use out-of-place operations, for example"
+                 " F.relu(x), not F.relu(x, inplace=True) or x.relu_() on the input",
+                 zh="通过你的 LeNet 反向传播失败了：forward() 原地修改了 autograd 需要的张量"
+                    "（是输入吗？）；请用非原地运算，比如对输入用 F.relu(x)，而不是"
+                    " F.relu(x, inplace=True) 或 x.relu_()",
+                 evidence=evidence)
         raise
     want_x, want = _expected_gradients(state, x, weights)
     rtol, atol = _tolerances(device)
     if not isinstance(got, dict) or not isinstance(got.get("parameters"), dict):
-        fail(f"backpropagating through your LeNet gave {type(got).__name__}, not gradients")
+        fail("backpropagating through your LeNet did not give gradients",
+             zh="通过你的 LeNet 反向传播没有得到梯度",
+             evidence=f"got {type(got).__name__}")
     no_grad = [k for k in SHAPES if got["parameters"].get(k) is None]
     if got.get("input") is None or no_grad:
-        fail("no gradient reached " + (", ".join(no_grad) if no_grad else "the input")
-             + f" through your LeNet's output: {graph}")
+        fail("no gradient reached some of the weights (or the input) through your LeNet's output:"
+             " " + _NO_GRAPH[0],
+             zh="梯度没有通过你的 LeNet 的输出传到某些权重（或输入）：" + _NO_GRAPH[1],
+             evidence="no gradient for: " + ", ".join(
+                 (["the input"] if got.get("input") is None else []) + no_grad))
     assert_tensor(got["input"], want_x, rtol=rtol, atol=atol, device=None,
-                  name="gradient of the input (backpropagated through your LeNet)")
+                  name=pick("gradient of the input (backpropagated through your LeNet)",
+                            "输入的梯度（通过你的 LeNet 反向传播得到）"))
     for k in SHAPES:
         assert_tensor(got["parameters"][k], want[k], rtol=rtol, atol=atol, device=None,
-                      name=f"gradient of {k} (backpropagated through your LeNet)")
+                      name=pick(f"gradient of {k} (backpropagated through your LeNet)",
+                                f"{k} 的梯度（通过你的 LeNet 反向传播得到）"))
     _unchanged_input(mutated, "a batch of 3")
 
 
 @points(1)
 @target("LeNet")
-@hint("Don't hard-code a dtype in forward (no x.float()): the layers decide the dtype.")
+@title(zh="用 .double() 转换后的 LeNet 能处理 float64 图片")
+@hint("Don't hard-code a dtype in forward (no x.float()): the layers decide the dtype.",
+      zh="不要在 forward 里写死 dtype（不要 x.float()）：dtype 由各层决定。")
 def check_lenet_float64(student, case, device):
     """LeNet converted with .double() works on float64 images"""
     state = _state(case, dtype=torch.float64)
@@ -315,95 +476,14 @@ def check_lenet_float64(student, case, device):
 
 
 # ----------------------------------------------------------------- conv_out_hw
-
-def _side(n, k, s, p):
-    return (n + 2 * p - k) // s + 1
-
-
-# Wrong formulas, each as (h, w, k, s, p) -> (h_out, w_out), with what it means.
-HW_VARIANTS = [
-    (lambda h, w, k, s, p: tuple(-(-(n + 2 * p - k) // s) + 1 for n in (h, w)),
-     "that rounds up; the formula rounds DOWN: use //"),
-    (lambda h, w, k, s, p: tuple((n + 2 * p - k) // s for n in (h, w)),
-     "the + 1 is missing: out = (size + 2*padding - k) // stride + 1"),
-    (lambda h, w, k, s, p: tuple((n + p - k) // s + 1 for n in (h, w)),
-     "the padding is added once; it goes on both sides: + 2*padding"),
-    (lambda h, w, k, s, p: tuple((n - 2 * p - k) // s + 1 for n in (h, w)),
-     "the padding is subtracted; padding makes the input bigger: + 2*padding"),
-    (lambda h, w, k, s, p: tuple((n + 2 * p - k + 1) // s for n in (h, w)),
-     "the + 1 belongs outside the division: (size + 2*padding - k) // stride + 1"),
-    (lambda h, w, k, s, p: tuple((n + 2 * p - k) * s + 1 for n in (h, w)),
-     "you multiplied by the stride; divide by it"),
-    (lambda h, w, k, s, p: tuple(n + 2 * p - k + 1 for n in (h, w)),
-     "the stride is ignored: divide by it"),
-    (lambda h, w, k, s, p: (_side(w, k, s, p), _side(h, k, s, p)),
-     "height and width are swapped: return (h_out, w_out)"),
-    (lambda h, w, k, s, p: (_side(h, k, s, p), _side(h, k, s, p)),
-     "both sizes are computed from h: w_out must use w"),
-    (lambda h, w, k, s, p: (_side(w, k, s, p), _side(w, k, s, p)),
-     "both sizes are computed from w: h_out must use h"),
-]
-
-
-def _ask_hw(student, h, w, k, stride=None, padding=None, *, style="positional"):
-    """Call the student's conv_out_hw in one of several styles; check the result's type."""
-    if style == "keywords":
-        kw = {}
-        if stride is not None:
-            kw["stride"] = stride
-        if padding is not None:
-            kw["padding"] = padding
-        result = student.conv_out_hw(h, w, k, **kw)
-        call = f"conv_out_hw({h}, {w}, {k}" + "".join(f", {a}={b}" for a, b in kw.items()) + ")"
-    elif style == "all_keywords":
-        kw = {"h": h, "w": w, "k": k}
-        if stride is not None:
-            kw["stride"] = stride
-        if padding is not None:
-            kw["padding"] = padding
-        result = student.conv_out_hw(**kw)
-        call = "conv_out_hw(" + ", ".join(f"{a}={b}" for a, b in kw.items()) + ")"
-    else:
-        result = student.conv_out_hw(h, w, k, stride, padding)
-        call = f"conv_out_hw({h}, {w}, {k}, {stride}, {padding})"
-    s = 1 if stride is None else stride
-    p = 0 if padding is None else padding
-    expected = (_side(h, k, s, p), _side(w, k, s, p))
-    # The formula must agree with what torch actually does.
-    real = F.conv2d(torch.zeros(1, 1, h, w), torch.zeros(1, 1, k, k), stride=s, padding=p).shape[-2:]
-    if tuple(real) != expected:
-        raise RuntimeError(f"check bug: formula {expected} disagrees with torch {tuple(real)}")
-    if isinstance(result, list) and len(result) == 2:
-        fail(f"{call} returned a list {result!r}; return a tuple: (h_out, w_out)")
-    if not isinstance(result, tuple) or len(result) != 2:
-        fail(f"{call} should return a tuple of two ints, but it returned {result!r}")
-    for name, value in zip(("h_out", "w_out"), result):
-        if isinstance(value, float):
-            fail(f"{call} returned {result!r}: {name} is a float; use // (integer division) "
-                 "so that the sizes are ints")
-        if isinstance(value, bool) or not isinstance(value, int):
-            fail(f"{call} returned {result!r}: {name} should be a Python int, not "
-                 f"{type(value).__name__}")
-    return dict(args=(h, w, k, s, p), call=call, result=tuple(int(v) for v in result),
-                expected=expected)
-
-
-def _judge(answers):
-    """Fail on the first wrong answer, naming a mistake that explains ALL the answers."""
-    wrong = [a for a in answers if a["result"] != a["expected"]]
-    if not wrong:
-        return
-    first = wrong[0]
-    for formula, message in HW_VARIANTS:
-        if all(formula(*a["args"]) == a["result"] for a in answers):
-            fail(f"{first['call']} returned {first['result']}, expected {first['expected']}: {message}")
-    fail(f"{first['call']} returned {first['result']}, expected {first['expected']}"
-         + (f" ({len(wrong)} of {len(answers)} cases were wrong)" if len(answers) > 1 else ""))
-
+# (the formula's known mistakes and how an answer is judged: support_lenet)
 
 @points(1)
 @target("conv_out_hw")
-@hint("Every case here has height != width, and some sizes where (size + 2*padding - k) is not a multiple of the stride.")
+@title(zh="随机尺寸、卷积核、步长和填充下的 conv_out_hw()（与 torch 的 conv2d 一致）")
+@hint("Every case here has height != width, and some sizes where (size + 2*padding - k) is not "
+      "a multiple of the stride.",
+      zh="这里每个用例的高和宽都不相等，而且有些尺寸下 (size + 2*padding - k) 不是 stride 的整数倍。")
 def check_conv_out_hw_random(student, case):
     """conv_out_hw() for random sizes, kernels, strides and paddings (matches torch's conv2d)"""
     rng = case.rng
@@ -421,22 +501,24 @@ def check_conv_out_hw_random(student, case):
             padding = 1 + i % 2
             if (h + 2 * padding - k) % stride == 0:
                 h += 1
-        answers.append(_ask_hw(student, h, w, k, stride, padding,
+        answers.append(ask_hw(student, h, w, k, stride, padding,
                                style=("positional", "keywords", "all_keywords")[i % 3]))
-    _judge(answers)
+    judge(answers)
 
 
 @points(1)
 @target("conv_out_hw")
-@hint("def conv_out_hw(h, w, k, stride=1, padding=0): return a tuple of two ints.")
+@title(zh="conv_out_hw() 能推算 LeNet 的各层尺寸，使用默认值 stride=1、padding=0，并返回 int")
+@hint("def conv_out_hw(h, w, k, stride=1, padding=0): return a tuple of two ints.",
+      zh="def conv_out_hw(h, w, k, stride=1, padding=0)：返回由两个 int 组成的元组。")
 def check_conv_out_hw_lenet_sizes_and_defaults(student):
     """conv_out_hw() traces LeNet's sizes, uses the defaults stride=1, padding=0 and returns ints"""
     answers = [
-        _ask_hw(student, 32, 32, 5, style="keywords"),                          # conv1: 32 -> 28
-        _ask_hw(student, 28, 28, 2, stride=2, style="keywords"),                # pool: 28 -> 14
-        _ask_hw(student, 14, 14, 5, style="keywords"),                          # conv2: 14 -> 10
-        _ask_hw(student, 10, 10, 2, 2, 0),                                      # pool: 10 -> 5
-        _ask_hw(student, 28, 28, 5, padding=2, style="all_keywords"),           # 'same' padding
-        _ask_hw(student, 9, 4, 3, stride=2, style="keywords"),
+        ask_hw(student, 32, 32, 5, style="keywords"),                          # conv1: 32 -> 28
+        ask_hw(student, 28, 28, 2, stride=2, style="keywords"),                # pool: 28 -> 14
+        ask_hw(student, 14, 14, 5, style="keywords"),                          # conv2: 14 -> 10
+        ask_hw(student, 10, 10, 2, 2, 0),                                      # pool: 10 -> 5
+        ask_hw(student, 28, 28, 5, padding=2, style="all_keywords"),           # 'same' padding
+        ask_hw(student, 9, 4, 3, stride=2, style="keywords"),
     ]
-    _judge(answers)
+    judge(answers)
