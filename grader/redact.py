@@ -101,11 +101,12 @@ def _diagnosis(check: dict, visible_messages: set, level: str = "diagnosis") -> 
 
 
 def _visible_output(text: str, owners, hidden_ids: set) -> str:
-    """The parts of `text` printed outside hidden checks, and a fixed note (no count)."""
+    """The parts of `text` printed outside hidden checks, and a note (no count) when
+    something printed during a hidden check was left out."""
     if not isinstance(owners, list):
         # No attribution (a result from an older grader): none of it can be shown.
-        return _(WITHHELD_OUTPUT) + "\n"
-    out, position = [], 0
+        return _(WITHHELD_OUTPUT) + "\n" if text.strip() else ""
+    out, position, withheld = [], 0, False
     for entry in owners:
         try:
             owner, length = entry[0], int(entry[1])
@@ -115,9 +116,15 @@ def _visible_output(text: str, owners, hidden_ids: set) -> str:
         position += max(length, 0)
         if owner not in hidden_ids:
             out.append(piece)
+        elif piece.strip():
+            withheld = True
     shown = "".join(out)
     if position < len(text) and owners and owners[-1][0] not in hidden_ids:
         # Cut while a visible check printed: say so, but not the count (which
         # would include what hidden checks printed after).
         shown += "\n" + _("[output cut]")
+    if position < len(text) and owners and owners[-1][0] in hidden_ids:
+        withheld = True
+    if not withheld:
+        return shown
     return shown + ("\n" if shown and not shown.endswith("\n") else "") + _(WITHHELD_OUTPUT) + "\n"
