@@ -108,10 +108,14 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
               help="Grade even where this machine cannot fully confine student code.")
 @click.option("--skip-broken", is_flag=True,
               help="Grade the other exercises when an exercise.yaml is broken (else exit 2).")
+@click.option("--cluster", type=click.Choice(["local"]), default=None,
+              help="Grade on a Dask LocalCluster of --workers workers (torch-drills[cluster]).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Grade on an existing Dask cluster, e.g. tcp://host:8786 (torch-drills[cluster]).")
 @lang_option
 @click.pass_context
 def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hidden,
-              allow_unconfined, skip_broken, lang):
+              allow_unconfined, skip_broken, cluster, scheduler, lang):
     """Grade a whole class, in parallel, resumable.
 
     SUBMISSIONS holds <student>/<NN_slug>.py files or <student>.zip archives.
@@ -123,6 +127,15 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     from grader.classroom.run import grade_class
     from grader.classroom.submissions import SubmissionsError
 
+    if cluster and scheduler:
+        raise UsageError(_("--cluster and --scheduler: choose one"))
+    scheduler = scheduler or cluster   # "local" or an address (grader/classroom/cluster.py)
+    if scheduler:
+        from grader.classroom.cluster import ClusterError, require_distributed
+        try:
+            require_distributed()
+        except ClusterError as e:
+            raise UsageError(str(e)) from None
     course = _course(ctx)
     exercises = [_exercise(course, o) for o in only] or list(course.exercises)
     if not only and course.broken and not skip_broken:
@@ -142,7 +155,8 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
         raise UsageError(_("{path}: not a folder of submissions").format(path=submissions))
     from grader.jail.sandbox import missing_protections
     missing = missing_protections(any(ex.allow_processes for ex in exercises))
-    if missing and not allow_unconfined:
+    # On a cluster the workers' confinement is what counts: each is asked (cluster.py).
+    if missing and not allow_unconfined and scheduler in (None, "local"):
         raise UsageError(_("this machine cannot confine student code ({missing} missing):"
                            " grade on Linux 5.13+, or pass --allow-unconfined").format(
             missing=", ".join(missing)))
@@ -160,7 +174,8 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     try:
         summary = grade_class(course, Path(submissions), report, exercises=exercises,
                               workers=workers, device=device, force=force, progress=progress,
-                              lang=i18n.current())
+                              lang=i18n.current(), scheduler=scheduler,
+                              allow_unconfined=allow_unconfined)
     except KeyboardInterrupt:
         progress.finish()
         click.echo("\n" + _("interrupted: every finished grading is saved in {path}; run the"
@@ -168,6 +183,11 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
                    err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except (PoolError, GradebookError, SubmissionsError) as e:
+        progress.finish()
+        raise UsageError(str(e)) from None
+    except Exception as e:
+        if type(e).__name__ != "ClusterError":
+            raise
         progress.finish()
         raise UsageError(str(e)) from None
     except OSError as e:

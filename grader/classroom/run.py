@@ -37,7 +37,8 @@ def course_info(course) -> dict:
 
 
 def grade_class(course, submissions: Path, report: Path, *, exercises, workers: int,
-                device: str, force: bool, progress, lang: str = "en") -> RunSummary:
+                device: str, force: bool, progress, lang: str = "en",
+                scheduler: str | None = None, allow_unconfined: bool = False) -> RunSummary:
     """Discover, record the roster, grade what is missing, store each result.
 
     `progress` gets start(total, already, students), graded(outcome) and
@@ -73,8 +74,15 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
                 progress.student_done(s.id, _cells(book, s.id))
         if tasks:
             # A worker over its grading's budget (plus a margin) is killed.
-            pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
-                        grading_limit_s=course.pool_limit_s(exercises))
+            if scheduler:   # a Dask cluster: "local" (a LocalCluster) or an address (cluster.py)
+                from grader.classroom.cluster import ClusterPool
+                pool = ClusterPool(course.root, min(workers, len(tasks)), device, report / "logs",
+                                   grading_limit_s=course.pool_limit_s(exercises),
+                                   scheduler=scheduler, allow_unconfined=allow_unconfined,
+                                   allow_processes=any(ex.allow_processes for ex in exercises))
+            else:
+                pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
+                            grading_limit_s=course.pool_limit_s(exercises))
             try:
                 for outcome in pool.run(tasks):
                     task = outcome.task

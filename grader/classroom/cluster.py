@@ -1,0 +1,416 @@
+"""`grade class --cluster local | --scheduler ADDRESS`: a class graded on a Dask cluster.
+
+Dask's own pieces, no protocol of ours:
+
+- `CheckProcess`, a `distributed.WorkerPlugin`, gives each Dask worker one warm
+  check process for the worker's lifetime: the very check process of the local
+  pool (`python -m grader.classroom worker`, pool.worker_main: course, zygote,
+  pytest loaded), speaking the pool's JSON lines. Workers run one grading at a
+  time (`nthreads=1`). The check process dies with its Dask worker
+  (PR_SET_PDEATHSIG), its zygote and jails with it.
+- The course travels with the plugin as bytes (course.yaml, exercises/,
+  solutions/) with its content hash; each worker writes it into its own
+  local directory, hashes what it wrote, and every task names the hash it was
+  sent for: a worker holding another version of the course refuses to grade.
+- A submission travels as bytes with its sha256, checked on the worker before
+  it is written to a private temporary file: workers need no access to the
+  submissions folder or the report.
+- `client.submit(..., key=, retries=, resources=)` and `as_completed` on the
+  command's side (the head), which alone writes the gradebook (run.py), one
+  transaction per result as results arrive. A worker lost mid-grading is
+  Dask's to reschedule elsewhere; a task that keeps killing workers ends as
+  `KilledWorker` after `distributed.scheduler.allowed-failures` tries and is
+  recorded as `crashed`. A check process that dies inside a task is restarted
+  and the task retried once (`retries=1`), then recorded as `crashed` too.
+- `--device cuda` asks for the worker resource `GPU=1`: only workers started
+  with `--resources GPU=1` take those gradings.
+- The jail's confinement is asked on every worker (sandbox.missing_protections)
+  before it grades; an unconfined worker refuses unless --allow-unconfined, and
+  each result keeps its `sandbox` report.
+
+This module never imports torch, nor distributed at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from grader.classroom.pool import STARTUP_S, Outcome, Task, stopped_result
+from grader.i18n import _
+
+try:   # only imported where a cluster is asked for (run.py imports this module lazily)
+    from distributed import WorkerPlugin as _PluginBase
+except ImportError:
+    _PluginBase = object
+
+PLUGIN = "torch-drills-check-process"
+INSTALL = "pip install 'torch-drills[cluster]'"
+CHECK_RETRIES = 1          # a task whose check process died is tried once more (Dask retries)
+ALLOWED_FAILURES = 2       # LocalCluster: a task that killed this many workers is KilledWorker
+COURSE_PARTS = ("course.yaml", "exercises", "solutions", "release.json")
+
+
+class ClusterError(Exception):
+    """The cluster cannot grade (no distributed, no scheduler, unconfined workers): exit 2."""
+
+
+def require_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise ClusterError(_("--cluster and --scheduler need Dask's distributed: {install}"
+                             ).format(install=INSTALL)) from None
+    return distributed
+
+
+# ------------------------------------------------------------------ the course as bytes
+
+def course_files(root: Path) -> dict[str, bytes]:
+    """What a worker needs of the course: course.yaml, exercises/, solutions/."""
+    root = Path(root)
+    files: dict[str, bytes] = {}
+    for part in COURSE_PARTS:
+        path = root / part
+        if path.is_file():
+            files[part] = path.read_bytes()
+        elif path.is_dir():
+            for p in sorted(path.rglob("*")):
+                if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+                    files[p.relative_to(root).as_posix()] = p.read_bytes()
+    return files
+
+
+def course_hash(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        data = files[name]
+        h.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return h.hexdigest()
+
+
+def _read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+            and p.suffix != ".pyc"}
+
+
+# ------------------------------------------------------------------ the worker side
+
+class CourseMismatch(Exception):
+    """This worker holds another version of the course."""
+
+
+class CheckProcessDied(Exception):
+    """The check process died while grading (retried by Dask, then `crashed`)."""
+
+
+class Unconfined(Exception):
+    """This worker cannot confine student code and was not allowed to grade unconfined."""
+
+
+class CheckProcess(_PluginBase):
+    """A WorkerPlugin: one warm check process per worker."""
+
+    name = PLUGIN
+    idempotent = False
+
+    def __init__(self, files: dict[str, bytes], digest: str, device: str,
+                 allow_processes: bool):
+        self.files = files
+        self.digest = digest
+        self.device = device
+        self.allow_processes = allow_processes
+
+    # -- lifecycle (called by the Dask worker)
+    def setup(self, worker):
+        self.worker_address = getattr(worker, "address", "")
+        base = Path(getattr(worker, "local_directory", None) or tempfile.gettempdir())
+        self.folder = base / f"torch-drills-course-{self.digest[:16]}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, data in self.files.items():
+            path = self.folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_bytes() != data:
+                path.write_bytes(data)
+        self.files = {}   # written; keep no second copy in memory
+        self.verified = course_hash(_read_tree(self.folder)) == self.digest
+        self.work = Path(tempfile.mkdtemp(prefix="torch-drills-subs-", dir=base))
+        self.log = base / "torch-drills-check-process.log"
+        from grader.jail.sandbox import missing_protections
+        self.missing = missing_protections(self.allow_processes)
+        self.lock = threading.Lock()
+        self.proc = None
+        self.events: queue.Queue = queue.Queue()
+        if self.verified:
+            self._spawn()   # warms up while the worker waits for its first task
+
+    def teardown(self, worker):
+        self._stop()
+
+    def _spawn(self) -> None:
+        self.events = queue.Queue()
+        self.ready = False
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.classroom", "worker", str(self.folder),
+                 str(os.getpid()), self.device],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True)
+        threading.Thread(target=self._read, args=(self.proc, self.events), daemon=True).start()
+
+    @staticmethod
+    def _read(proc, events) -> None:
+        for line in proc.stdout:
+            try:
+                events.put(json.loads(line))
+            except ValueError:
+                continue
+        events.put(None)
+
+    def _stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def _next(self, deadline: float):
+        """The next message of the check process, "died", or "late" past the deadline."""
+        try:
+            message = self.events.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return "late"
+        return "died" if message is None else message
+
+    # -- one grading (in the worker's single task thread)
+    def grade(self, message: dict, data: bytes, sha256: str, digest: str, limit_s: float,
+              allow_unconfined: bool) -> dict:
+        if digest != self.digest or not self.verified:
+            raise CourseMismatch(_("worker {worker} holds another version of the course"
+                                   ).format(worker=self.worker_address))
+        if self.missing and not allow_unconfined:
+            raise Unconfined(_("worker {worker} cannot confine student code ({missing}"
+                               " missing); pass --allow-unconfined to grade there anyway"
+                               ).format(worker=self.worker_address,
+                                        missing=", ".join(self.missing)))
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return {"error": _("the submission's bytes do not match its hash")}
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self._spawn()
+            while not self.ready:
+                got = self._next(time.monotonic() + STARTUP_S)
+                if got in ("died", "late"):
+                    self._stop()
+                    raise CheckProcessDied(_("the check process did not start"))
+                if "fatal" in got:
+                    self._stop()
+                    raise ClusterError(got["fatal"])
+                self.ready = bool(got.get("ready"))
+            folder = Path(tempfile.mkdtemp(dir=self.work))
+            # The handed-in name (a notebook stays a notebook), never a path of the head's.
+            path = folder / (Path(message.pop("name", "") or "submission.py").name)
+            path.write_bytes(data)
+            os.chmod(folder, 0o755)
+            task = {**message, "path": str(path)}
+            try:
+                self.proc.stdin.write((json.dumps(task) + "\n").encode())
+                self.proc.stdin.flush()
+                while True:
+                    got = self._next(time.monotonic() + limit_s)
+                    if got == "late":
+                        self._stop()
+                        return {"result": stopped_result(
+                            _task(message), "timeout",
+                            _("grading took longer than {seconds} s and was stopped"
+                              ).format(seconds=f"{limit_s:g}")), "worker": self.worker_address}
+                    if got == "died":
+                        self._stop()
+                        raise CheckProcessDied(_("the check process died"))
+                    if got.get("id") == message["id"]:
+                        break
+            except OSError:
+                self._stop()
+                raise CheckProcessDied(_("the check process died")) from None
+            finally:
+                try:
+                    path.unlink()
+                    folder.rmdir()
+                except OSError:
+                    pass
+            if got.get("fatal_worker"):
+                self._stop()
+            out = {"worker": self.worker_address}
+            if "result" in got:
+                out["result"] = got["result"]
+            else:
+                out["error"] = got.get("error", "unknown error")
+            return out
+
+
+def _task(message: dict) -> Task:
+    return Task(message["id"], message["student"], message["exercise"], "", "",
+                message["device"], lang=message.get("lang", "en"))
+
+
+def grade_on_worker(message: dict, data: bytes, sha256: str, digest: str, limit_s: float,
+                    allow_unconfined: bool) -> dict:
+    """The Dask task: grade one submission with this worker's warm check process."""
+    from distributed import get_worker
+    plugin = get_worker().plugins.get(PLUGIN)
+    if plugin is None:
+        raise CourseMismatch(_("this worker has no check process (the plugin is not set up)"))
+    return plugin.grade(dict(message), data, sha256, digest, limit_s, allow_unconfined)
+
+
+def worker_confinement(allow_processes: bool) -> list[str]:
+    from grader.jail.sandbox import missing_protections
+    return missing_protections(allow_processes)
+
+
+def resources_for(device: str) -> dict | None:
+    """The worker resources a grading needs: a GPU for --device cuda."""
+    return {"GPU": 1} if device == "cuda" else None
+
+
+# ------------------------------------------------------------------ the head
+
+class ClusterPool:
+    """The Pool's interface (run(tasks) -> Outcomes, close()) on a Dask cluster."""
+
+    def __init__(self, course_root: Path, workers: int, device: str, log_dir: Path,
+                 grading_limit_s: float, *, scheduler: str | None = None,
+                 allow_unconfined: bool = False, allow_processes: bool = False,
+                 window: int | None = None):
+        require_distributed()
+        import dask
+        from distributed import Client
+        self.device = device
+        self.grading_limit_s = float(grading_limit_s)
+        self.allow_unconfined = allow_unconfined
+        self.log_dir = Path(log_dir)
+        self.cluster = None
+        self.token = uuid.uuid4().hex[:12]
+        files = course_files(course_root)
+        self.digest = course_hash(files)
+        try:
+            if scheduler in (None, "", "local"):
+                from distributed import LocalCluster
+                dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+                self.cluster = LocalCluster(
+                    n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
+                    dashboard_address=None, resources=resources_for(device),
+                    silence_logs=40, local_directory=str(self.log_dir / "dask"))
+                self.client = Client(self.cluster, set_as_default=False)
+            else:
+                self.client = Client(scheduler, timeout=30, set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            self.close()
+            raise ClusterError(_("cannot reach the Dask scheduler {address}: {error}").format(
+                address=scheduler, error=e)) from None
+        self.client.register_plugin(CheckProcess(files, self.digest, device, allow_processes),
+                                    name=PLUGIN)
+        if not allow_unconfined:
+            missing = self.client.run(worker_confinement, allow_processes)
+            bad = {w: m for w, m in missing.items() if m}
+            if bad:
+                worker, m = next(iter(bad.items()))
+                self.close()
+                raise ClusterError(_("worker {worker} cannot confine student code ({missing}"
+                                     " missing): pass --allow-unconfined to grade there anyway"
+                                     ).format(worker=worker, missing=", ".join(m)))
+        size = max(1, len(self.client.scheduler_info().get("workers", {})), int(workers))
+        self.window = window or max(32, 8 * size)
+        self.size = size
+
+    def close(self) -> None:
+        client, self.client = getattr(self, "client", None), None
+        if client is not None:
+            try:
+                if self.cluster is None:
+                    client.unregister_worker_plugin(PLUGIN)
+            except Exception:
+                pass
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def _submit(self, task: Task):
+        from grader.classroom.submissions import NotReadable, read_regular
+        try:
+            data = read_regular(task.path)
+        except NotReadable as e:
+            return None, str(e)
+        if hashlib.sha256(data).hexdigest() != task.sha256:
+            return None, _("the file changed since it was found; run the same command again")
+        message = {**task.message(), "name": Path(task.path).name}
+        message.pop("path", None)
+        message.pop("forge_against", None)
+        future = self.client.submit(
+            grade_on_worker, message, data, task.sha256, self.digest, self.grading_limit_s,
+            self.allow_unconfined, key=f"grade-{self.token}-{task.id}", pure=False,
+            retries=CHECK_RETRIES, resources=resources_for(task.device))
+        return future, ""
+
+    def run(self, tasks: list[Task]):
+        """Yield an Outcome per task as each finishes, at most `window` in flight."""
+        from distributed import as_completed
+        pending = list(reversed(tasks))
+        by_key: dict = {}
+        flow = as_completed(loop=self.client.loop)
+
+        def top_up():
+            while pending and len(by_key) < self.window:
+                task = pending.pop()
+                future, error = self._submit(task)
+                if future is None:
+                    yield Outcome(task, error=error)
+                else:
+                    by_key[future.key] = task
+                    flow.add(future)
+
+        yield from top_up()
+        while by_key:
+            future = next(flow)
+            task = by_key.pop(future.key)
+            yield self._outcome(task, future)
+            future.release()
+            yield from top_up()
+
+    def _outcome(self, task: Task, future) -> Outcome:
+        if future.status == "finished":
+            reply = future.result()
+            if "result" in reply:
+                return Outcome(task, result=reply["result"])
+            return Outcome(task, error=reply.get("error", "unknown error"))
+        error = future.exception()
+        name = type(error).__name__
+        if name in ("CourseMismatch", "Unconfined", "ClusterError"):
+            raise ClusterError(str(error))
+        if name == "KilledWorker":
+            why, n = _("the Dask worker died"), ALLOWED_FAILURES + 1
+        elif name == "CheckProcessDied":
+            why, n = str(error), CHECK_RETRIES + 1
+        else:
+            return Outcome(task, error=f"grader error: {name}: {error}")
+        return Outcome(task, result=stopped_result(
+            task, "crashed", _("{why} while grading this file, {n} times; see the workers'"
+                               " logs").format(why=why, n=n)))
