@@ -24,6 +24,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from grader import i18n
+from grader.i18n import _
 from grader.redact import student_view
 
 FAILURES = {"failed", "constraint"}
@@ -70,7 +72,7 @@ def _suite(parent, result: dict, title: str = "") -> dict:
         outcome = check.get("outcome")
         message = check.get("message") or ""
         if check.get("hint") and outcome != "passed":
-            message += ("\n" if message else "") + "hint: " + check["hint"]
+            message += ("\n" if message else "") + _("hint: {text}").format(text=check["hint"])
         if outcome in FAILURES or outcome in ERRORS:
             kind = "failure" if outcome in FAILURES else "error"
             counts["failures" if kind == "failure" else "errors"] += 1
@@ -93,10 +95,10 @@ def _missing_suite(parent, slug: str, title: str, points: float, why: str) -> di
     suite = ET.SubElement(parent, "testsuite", name=_text(f"{slug} {title}".strip()), tests="1",
                           failures="1", errors="0", skipped="0", time="0")
     _properties(suite, exercise=slug, status="missing", score="0", max_score=_num(points))
-    case = ET.SubElement(suite, "testcase", classname=_text(slug), name="a file was handed in",
-                         time="0")
-    ET.SubElement(case, "failure", message=_text(why.splitlines()[0] if why else "missing"),
-                  type="missing").text = _text(why or "no file was submitted")
+    case = ET.SubElement(suite, "testcase", classname=_text(slug),
+                         name=_text(_("a file was handed in")), time="0")
+    ET.SubElement(case, "failure", message=_text(why.splitlines()[0] if why else _("missing")),
+                  type="missing").text = _text(why or _("no file was submitted"))
     return {"tests": 1, "failures": 1, "errors": 0, "skipped": 0, "time": 0.0}
 
 
@@ -127,7 +129,7 @@ def write(path: Path, results: list[dict], *, course=None, reveal_hidden: bool =
     from grader.classroom.exports import write_atomic
     titles = {}
     if course is not None:
-        titles = {ex.slug: ex.text(ex.title, "en") for ex in course.exercises}
+        titles = {ex.slug: ex.text(ex.title, i18n.current()) for ex in course.exercises}
     write_atomic(Path(path), results_document(results, titles=titles, reveal_hidden=reveal_hidden))
 
 
@@ -137,9 +139,9 @@ def student_document(student, exercises, reveal_hidden: bool = False) -> str:
     def build(root):
         for ex in exercises:
             cell = student.cells[ex["slug"]]
-            title = (ex.get("title") or {}).get("en", "")
+            title = i18n.text_of(ex.get("title") or {})
             if cell.result is None:
-                why = ("no file was submitted" if cell.state == "missing" else "not graded yet")
+                why = _("no file was submitted") if cell.state == "missing" else _("not graded yet")
                 if cell.note:
                     why += f": {cell.note}"
                 yield _missing_suite(root, ex["slug"], title, ex.get("points", 0), why)
