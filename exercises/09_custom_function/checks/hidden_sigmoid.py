@@ -30,7 +30,7 @@ def _gradient(student, x, g, device):
 @target("Sigmoid")
 @title(zh="在随机的 (i, j) 矩阵上检查 forward")
 @hint("sigma(x) = 1 / (1 + torch.exp(-x)), elementwise; it keeps the shape and dtype of x.",
-      zh="sigma(x) = 1 / (1 + torch.exp(-x))，逐元素计算；形状和 dtype 与 x 相同。")
+      zh="sigma(x) = 1 / (1 + torch.exp(-x))，逐元素计算；形状和数据类型与 x 相同。")
 def check_forward_values(student, case, device):
     """forward on a random (i, j) matrix"""
     x = (case.randn("i", "j") * 3).requires_grad_(True)
@@ -134,7 +134,7 @@ def check_extreme_inputs(student, device):
 @target("Sigmoid")
 @title(zh="0 维输入、空的 (0, i) 输入，以及 float64 的 forward 和 backward")
 @hint("Use only elementwise operations: they work for 0-d and empty tensors and keep the dtype.",
-      zh="只用逐元素运算：它们对 0 维张量和空张量都适用，并且保持 dtype 不变。")
+      zh="只用逐元素运算：它们对 0 维张量和空张量都适用，并且保持数据类型不变。")
 def check_scalar_empty_float64(student, case, device):
     """a 0-d input, an empty (0, i) input, and float64 forward and backward"""
     x0 = torch.tensor(0.7)

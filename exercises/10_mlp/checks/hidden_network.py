@@ -257,7 +257,7 @@ def check_flattens_images(student, case, device):
 @target("NeuralNetwork")
 @title(zh="float64 的权重和输入、大小为 1 的批次以及空批次")
 @hint("Use only the layers: they follow the dtype of the weights and work for any batch size.",
-      zh="只用这些层来计算：它们跟随权重的 dtype，并且适用于任意批次大小。")
+      zh="只用这些层来计算：它们跟随权重的数据类型，并且适用于任意批次大小。")
 def check_float64_single_and_empty_batch(student, case, device):
     """float64 weights and input, a batch of 1 and an empty batch"""
     state = _state(case, dtype=torch.float64)

@@ -31,7 +31,7 @@ def check_mse_random_matrix(student, case):
 @target("mse")
 @title(zh="随机三维 float64 张量的 mse()，以及 0 维张量的 mse()")
 @hint("Don't convert dtypes: the result must have the dtype of the inputs.",
-      zh="不要转换 dtype：结果的 dtype 必须与输入相同。")
+      zh="不要转换数据类型：结果的数据类型必须与输入相同。")
 def check_mse_float64_3d(student, case):
     """mse() of random 3-d float64 tensors, and of 0-d tensors"""
     pred = case.randn("a", "b", "c", dtype=torch.float64)
@@ -84,7 +84,7 @@ def check_cross_entropy_random(student, case):
 @target("cross_entropy")
 @title(zh="随机 float64 logits 的 cross_entropy()，以及只有一行时的 cross_entropy()")
 @hint("Don't convert dtypes: the loss must have the dtype of the logits.",
-      zh="不要转换 dtype：损失的 dtype 必须与 logits 相同。")
+      zh="不要转换数据类型：损失的数据类型必须与 logits 相同。")
 def check_cross_entropy_float64(student, case):
     """cross_entropy() of random float64 logits, and of a single row"""
     logits = case.randn("n", "c", dtype=torch.float64) * 2

@@ -217,7 +217,7 @@ def _run(student, net, x, what):
         if "Input type" in e.message and "should be the same" in e.message:
             fail("your LeNet converts the input's dtype or device inside forward: leave x as it"
                  " is; the layers' weights decide the dtype and the device",
-                 zh="你的 LeNet 在 forward 里转换了输入的 dtype 或设备：不要改动 x；dtype 和设备"
+                 zh="你的 LeNet 在 forward 里转换了输入的数据类型或设备：不要改动 x；数据类型和设备"
                     "由各层的权重决定",
                  evidence=evidence)
         raise
@@ -312,7 +312,7 @@ def _forward_checked(student, device, state, x, what, tolerances=None, *, double
     if double and out.dtype != torch.float64:
         fail("your LeNet's output is not float64 for a float64 model and input: don't convert"
              " dtypes inside forward",
-             zh="模型和输入都是 float64 时，你的 LeNet 输出却不是 float64：不要在 forward 里转换 dtype",
+             zh="模型和输入都是 float64 时，你的 LeNet 输出却不是 float64：不要在 forward 里转换数据类型",
              evidence=f"input: {what}; your output's dtype: {out.dtype}")
     _compare(out, state, x, device, what, tolerances, probe=(student, net))
     return net, mutated
@@ -464,7 +464,7 @@ def check_lenet_output_is_differentiable(student, case, device):
 @target("LeNet")
 @title(zh="用 .double() 转换后的 LeNet 能处理 float64 图片")
 @hint("Don't hard-code a dtype in forward (no x.float()): the layers decide the dtype.",
-      zh="不要在 forward 里写死 dtype（不要 x.float()）：dtype 由各层决定。")
+      zh="不要在 forward 里写死数据类型（不要 x.float()）：数据类型由各层决定。")
 def check_lenet_float64(student, case, device):
     """LeNet converted with .double() works on float64 images"""
     state = _state(case, dtype=torch.float64)
