@@ -13,7 +13,7 @@ import math
 
 import torch
 
-from grader.i18n import _
+from grader.i18n import _, current
 from grader.proxy import Handle
 
 SMALL_VIEW = 36  # show whole tensors up to this many elements
@@ -182,7 +182,10 @@ def _default_tolerances(dtype):
 
 
 def _name(name: str) -> str:
-    return _("result") if name == "result" else name
+    if name == "result":
+        return _("result")
+    # Chinese sets code apart from Han characters with a space: "你的 outer(a, b) 形状不对".
+    return f" {name} " if current() == "zh" else name
 
 
 def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, inputs=(),
