@@ -121,8 +121,9 @@ def _check_forward(out, x, state, probe=None):
          "your output matches sigmoid between the two Linear layers, not ReLU",
          "你的输出与“两个 Linear 层之间用 sigmoid”的网络一致，而不是 ReLU"),
         (_layers(x, state, act=torch.abs),
-         "your output matches abs(x) between the two Linear layers, not ReLU (max(x, 0))",
-         "你的输出与“两个 Linear 层之间用 abs(x)”的网络一致，而不是 ReLU（max(x, 0)）"),
+         "your output matches abs(x) between the two Linear layers, not ReLU (which zeroes the"
+         " negative values)",
+         "你的输出与“两个 Linear 层之间用 abs(x)”的网络一致，而不是 ReLU（它把负值变成零）"),
     ]
     name_mistake(out, expected, named, (x,), _output_name())
     if isinstance(out, torch.Tensor) and x.shape[0] == 1 and tuple(out.shape) == (5,) and \
@@ -206,9 +207,8 @@ def check_parameter_count_and_names(student, case, device):
     report = reported(student, model)
     count = report.get("parameters")
     if count != 101:
-        claim_fail("your process reports a parameter count other than the instructions' total"
-                   " (6*8 + 8 + 8*5 + 5)",
-                   zh="你的进程报告的参数个数与题目给出的总数（6*8 + 8 + 8*5 + 5）不同",
+        claim_fail("your process reports a parameter count other than the instructions' total",
+                   zh="你的进程报告的参数个数与题目给出的总数不同",
                    evidence=f"reported {short(count, 40)} parameters, expected 101")
     keys = reported_keys(report)
     if keys != KEYS:

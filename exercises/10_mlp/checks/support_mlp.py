@@ -228,8 +228,9 @@ def sequential_mistakes(x, state, sizes):
              " every two Linear layers",
              "你的输出与“各个 Linear 之间没有 ReLU”的网络一致：请在每两个 Linear 层之间加上 nn.ReLU()"),
             (reference_sequential(x, state, sizes, act=torch.abs),
-             "your activation computes abs(x), not ReLU: use nn.ReLU(), which is max(x, 0)",
-             "你的激活函数算的是 abs(x)，而不是 ReLU：请用 nn.ReLU()，即 max(x, 0)"),
+             "your activation computes abs(x), not ReLU: use nn.ReLU(), which zeroes the negative"
+             " values",
+             "你的激活函数算的是 abs(x)，而不是 ReLU：请用 nn.ReLU()，它把负值变成零"),
             (reference_sequential(x, state, sizes, act=torch.tanh),
              "your activation between the Linear layers is tanh, not ReLU",
              "你在 Linear 层之间用的激活函数是 tanh，而不是 ReLU"),
