@@ -1,6 +1,7 @@
 """Gradings per second: `grade class` against a fresh `python -m pytest` per submission.
 
     python bench/class_throughput.py [--students 200] [--workers N] [--baseline-sample 60]
+                                     [--cluster local]
 
 Both sides grade the same synthetic class (tests/classfixture.py: two
 exercises of this course, solutions, mutants, starters, missing files, zips
@@ -16,7 +17,12 @@ and a few hostile files) with the same check files, on the same cores:
   spaced sample of the class (every k-th submission), which gives its rate;
   --baseline-sample 0 grades the whole class.
 
-Prints both rates and their ratio; writes JSON to bench/results/ (ignored by git).
+With `--cluster local` the same class is graded a second time by
+`grade class --cluster local` (a Dask LocalCluster of --workers workers,
+grader/classroom/cluster.py; needs torch-drills[cluster]), start-up of the
+cluster included, and its time per grading is compared with the pool's.
+
+Prints the rates and their ratios; writes JSON to bench/results/ (ignored by git).
 The machine's load average is recorded too: other work on the machine slows
 both sides.
 """
@@ -132,10 +138,11 @@ def pytest_sessionfinish(session):
 '''
 
 
-def run_grade_class(course: Path, subs: Path, report: Path, workers: int) -> float:
+def run_grade_class(course: Path, subs: Path, report: Path, workers: int,
+                    extra: tuple = ()) -> float:
     started = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "class",
-                        str(subs), "--out", str(report), "--workers", str(workers)],
+                        str(subs), "--out", str(report), "--workers", str(workers), *extra],
                        capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "NO_COLOR": "1"})
     elapsed = time.perf_counter() - started
@@ -193,6 +200,8 @@ def main() -> None:
                         help="submissions the baseline grades (0: all of them)")
     parser.add_argument("--baseline-timeout", type=float, default=30.0,
                         help="seconds before a baseline pytest is killed")
+    parser.add_argument("--cluster", choices=["local"], default=None,
+                        help="also grade the class with grade class --cluster local (Dask)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -215,6 +224,24 @@ def main() -> None:
         ours_rate = len(ours) / ours_s
         print(f"grade class: {len(ours)} gradings in {ours_s:.1f} s = {ours_rate:.2f}"
               f" gradings/s ({ours_cpu / len(ours):.3f} CPU s each)", flush=True)
+        dask = None
+        if args.cluster:
+            cpu_before = children_cpu_s()
+            dask_s = run_grade_class(course, tmp / "submissions", tmp / "CLUSTER", args.workers,
+                                     ("--cluster", args.cluster))
+            dask_cpu = children_cpu_s() - cpu_before
+            same_csv = ((tmp / "CLUSTER" / "grades.csv").read_bytes()
+                        == (tmp / "REPORT" / "grades.csv").read_bytes())
+            dask = {"gradings": len(ours), "seconds": round(dask_s, 3),
+                    "gradings_per_s": round(len(ours) / dask_s, 3),
+                    "cpu_s_per_grading": round(dask_cpu / len(ours), 4),
+                    "time_per_grading_vs_pool": round(dask_s / ours_s, 3),
+                    "grades_csv_identical": same_csv}
+            print(f"grade class --cluster {args.cluster}: {len(ours)} gradings in {dask_s:.1f} s"
+                  f" = {len(ours) / dask_s:.2f} gradings/s ({dask_cpu / len(ours):.3f} CPU s"
+                  f" each); {dask_s / ours_s:.2f} x the pool's time per grading (target: at"
+                  f" most 1.15); grades.csv {'identical' if same_csv else 'DIFFERENT'}",
+                  flush=True)
 
         items = [(s, e, data) for (s, e), data in sorted(files.items())]
         if args.baseline_sample and args.baseline_sample < len(items):
@@ -251,6 +278,8 @@ def main() -> None:
                         "sampled": len(items) < len(files),
                         "same_score_as_grade_class": agree},
            "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2)}
+    if dask is not None:
+        doc["cluster"] = {"kind": args.cluster, **dask}
     print(f"wrote {write_result('class_throughput', doc)}")
 
 
