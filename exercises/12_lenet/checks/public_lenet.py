@@ -84,6 +84,21 @@ def check_lenet_size_and_output_shape(student, case, device):
             fail("with every weight zero each logit should be fc3's bias, but " + en,
                  zh="所有权重都为零时，每个 logit 都应该等于 fc3 的偏置，但" + zh,
                  evidence=f"yours:\n{out.detach()}\nfc3's bias:\n{state['fc3.bias']}")
+    if not torch.allclose(out.detach(), logits, rtol=1e-4, atol=1e-4):
+        # Verified: a second fc3 bias loaded into the same network must change its logits.
+        other = dict(state, **{"fc3.bias": state["fc3.bias"] + 1.0})
+        try:
+            again = student.build("model.loaded", net, other, device)(x)
+        except Exception:   # noqa: BLE001  (only an explanation: the check fails anyway)
+            again = None
+        if isinstance(again, torch.Tensor) and again.shape == out.shape and \
+                torch.allclose(again.detach(), out.detach(), rtol=1e-4, atol=1e-4):
+            fail("your LeNet computes the same outputs after the check loads other weights: its"
+                 " forward does not use the parameters that load_state_dict fills",
+                 zh="检查程序加载另一组权重之后，你的 LeNet 输出没有变化：forward 用的不是"
+                    " load_state_dict 填入的参数",
+                 evidence=f"yours, with fc3's bias and with fc3's bias + 1:\n{out.detach()}\n"
+                          f"{again.detach()}\nexpected (fc3's bias):\n{logits}")
     assert_tensor(out.detach(), logits, rtol=1e-4, atol=1e-4,
                   name=pick("output when every weight is zero (each logit should be fc3's bias:"
                             " no activation or softmax after fc3)",
