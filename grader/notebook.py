@@ -29,6 +29,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import i18n
+from grader.i18n import _
+
 SUFFIXES = (".py", ".ipynb")
 MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024   # outputs (plots) make notebooks big; the code is small
 # Cell magics whose body is Python: the body is kept, the magic line dropped.
@@ -37,11 +40,11 @@ _ASSIGNED_MAGIC = re.compile(r"^[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[
 _HELP_LINE = re.compile(r"^\??[A-Za-z_][\w.]*\?\??$")
 
 
-def accepted_line(lang: str = "en") -> str:
-    """The one line that says what kind of file can be graded."""
-    if lang == "zh":
-        return "只能评分 Python 文件（.py）或 Jupyter 笔记本（.ipynb）"
-    return "grade accepts a Python file (.py) or a Jupyter notebook (.ipynb)"
+def accepted_line(lang: str | None = None) -> str:
+    """The one line that says what kind of file can be graded (in `lang`, else the current
+    language)."""
+    with i18n.speaking(lang or i18n.current()):
+        return _("grade accepts a Python file (.py) or a Jupyter notebook (.ipynb)")
 
 
 def is_notebook(path) -> bool:
@@ -73,16 +76,19 @@ class Converted:
         """What the grading should say about the conversion, or ''."""
         parts = []
         if self.dropped:
-            shown = "; ".join(f"cell {c}, line {ln}: {text.strip()[:60]}"
-                              for c, ln, text in self.dropped[:3])
-            more = f"; and {len(self.dropped) - 3} more" if len(self.dropped) > 3 else ""
-            parts.append(f"{len(self.dropped)} IPython magic or shell line(s) were left out"
-                         f" ({shown}{more})")
+            shown = _("; ").join(_("cell {cell}, line {line}").format(cell=c, line=ln)
+                                 + _(": ") + text.strip()[:60]
+                                 for c, ln, text in self.dropped[:3])
+            more = _("; and {n} more").format(n=len(self.dropped) - 3) \
+                if len(self.dropped) > 3 else ""
+            parts.append(_("{n} IPython magic or shell line(s) were left out ({lines})").format(
+                n=len(self.dropped), lines=shown + more))
         if self.dropped_cells:
-            shown = ", ".join(f"cell {c} ({magic})" for c, magic in self.dropped_cells[:3])
-            parts.append(f"{len(self.dropped_cells)} cell(s) that are not Python were left out:"
-                         f" {shown}")
-        return "; ".join(parts)
+            shown = _(", ").join(_("cell {cell} ({magic})").format(cell=c, magic=magic)
+                                 for c, magic in self.dropped_cells[:3])
+            parts.append(_("{n} cell(s) that are not Python were left out: {cells}").format(
+                n=len(self.dropped_cells), cells=shown))
+        return _("; ").join(parts)
 
 
 def _cell_source(cell) -> str:
@@ -99,20 +105,24 @@ def read(path: Path):
     try:
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
-            raise NotebookError(f"the notebook is {size:,} bytes; the limit is"
-                                f" {MAX_NOTEBOOK_BYTES:,} (clear its outputs and save it again)")
+            raise NotebookError(_("the notebook is {size} bytes; the limit is {limit} (clear its"
+                                  " outputs and save it again)").format(
+                size=f"{size:,}", limit=f"{MAX_NOTEBOOK_BYTES:,}"))
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
-        raise NotebookError(f"the notebook is not UTF-8 text (byte {e.start})") from None
+        raise NotebookError(_("the notebook is not UTF-8 text (byte {position})").format(
+            position=e.start)) from None
     try:
         nb = nbformat.reads(text, as_version=4)
     except nbformat.reader.NotJSONError:
-        raise NotebookError("the file is not a Jupyter notebook (it is not notebook JSON)") from None
+        raise NotebookError(_("the file is not a Jupyter notebook (it is not notebook JSON)")
+                            ) from None
     except Exception as e:   # nbformat raises many kinds for a damaged file
-        raise NotebookError(f"the notebook cannot be read ({type(e).__name__}:"
-                            f" {str(e).splitlines()[0][:200] if str(e) else 'damaged'})") from None
+        raise NotebookError(_("the notebook cannot be read ({error})").format(
+            error=f"{type(e).__name__}: "
+                  + (str(e).splitlines()[0][:200] if str(e) else _("damaged")))) from None
     if not isinstance(nb.get("cells"), list):
-        raise NotebookError("the notebook has no cells")
+        raise NotebookError(_("the notebook has no cells"))
     return nb
 
 
@@ -165,7 +175,8 @@ def convert(nb) -> Converted:
     return out
 
 
-_LINE = re.compile(r"(?P<file>File \"(?P<path>[^\"]*)\", )?\b(?P<word>line|Line) (?P<n>\d+)")
+_LINE = re.compile(r"(?P<file>File \"(?P<path>[^\"]*)\", )?\b(?P<word>line|Line) (?P<n>\d+)"
+                   r"|第 (?P<zh>\d+) 行")   # the grader's own words in Chinese ("第 12 行")
 
 
 def remap_text(text: str, conv: Converted, generated: str, shown: str) -> str:
@@ -174,6 +185,10 @@ def remap_text(text: str, conv: Converted, generated: str, shown: str) -> str:
         return text
 
     def repl(m):
+        if m.group("zh"):
+            place = conv.locate(int(m.group("zh")))
+            return m.group(0) if place is None else \
+                _("cell {cell}, line {line}").format(cell=place[0], line=place[1])
         n = int(m.group("n"))
         place = conv.locate(n)
         path = m.group("path")
@@ -209,10 +224,10 @@ def grade(grader, exercise, path: Path, **kw) -> dict:
     path = Path(path)
     if not path.exists():
         from grader.runner import SubmissionError
-        raise SubmissionError(f"{path}: no such file")
+        raise SubmissionError(_("{path}: no such file").format(path=path))
     if path.is_dir():
         from grader.runner import SubmissionError
-        raise SubmissionError(f"{path} is a directory, not a notebook")
+        raise SubmissionError(_("{path} is a directory, not a notebook").format(path=path))
     folder = Path(tempfile.mkdtemp(prefix="grade-notebook-")).resolve()
     generated = folder / f"{exercise.slug}.py"
     try:
@@ -223,7 +238,8 @@ def grade(grader, exercise, path: Path, **kw) -> dict:
             conv, problem = Converted("", []), str(e)
         except OSError as e:
             from grader.runner import SubmissionError
-            raise SubmissionError(f"{path}: cannot read it ({e.strerror})") from None
+            raise SubmissionError(_("{path}: cannot read it ({error})").format(
+                path=path, error=e.strerror)) from None
         # An unreadable notebook is graded as an unreadable file: every check fails
         # with the reason (binary data makes the runner say so), then the words are ours.
         generated.write_bytes(b"\0" if problem else conv.source.encode("utf-8"))
@@ -231,7 +247,7 @@ def grade(grader, exercise, path: Path, **kw) -> dict:
         shown = path.name
         if problem:
             old = result.get("message", "")
-            text = f"your notebook cannot be graded: {problem}"
+            text = _("your notebook cannot be graded: {problem}").format(problem=problem)
             result["message"] = text
             for check in result.get("checks") or []:
                 if old and check.get("message") == old:
@@ -239,7 +255,8 @@ def grade(grader, exercise, path: Path, **kw) -> dict:
             return result
         remap_result(result, conv, str(generated), shown)
         if conv.code_cells == 0:
-            result["message"] = _join(result.get("message", ""), "the notebook has no code cells")
+            result["message"] = _join(result.get("message", ""),
+                                      _("the notebook has no code cells"))
         result["message"] = _join(result.get("message", ""), conv.note())
         return result
     finally:
