@@ -17,7 +17,7 @@ from grader import fn, wire
 from grader.jail.builders import BUILDERS
 from grader.proxy import Claim, ClaimLog, Session
 
-CODE_NODES = (ast.Lambda, ast.Call, ast.Attribute, ast.BinOp, ast.Subscript, ast.ListComp,
+CODE_NODES = (ast.Lambda, ast.Call, ast.BinOp, ast.Subscript, ast.ListComp,
               ast.GeneratorExp, ast.IfExp)
 
 
