@@ -185,14 +185,14 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
     except (PoolError, GradebookError, SubmissionsError) as e:
         progress.finish()
         raise UsageError(str(e)) from None
-    except Exception as e:
-        if type(e).__name__ != "ClusterError":
-            raise
-        progress.finish()
-        raise UsageError(str(e)) from None
     except OSError as e:
         progress.finish()
         raise UsageError(f"{getattr(e, 'filename', '') or report}: {e.strerror or e}") from None
+    except Exception as e:
+        if type(e).__name__ != "ClusterError":   # grader.classroom.cluster, imported lazily
+            raise
+        progress.finish()
+        raise UsageError(str(e)) from None
     for note in summary.ignored:
         click.echo(_("note: {note}").format(note=line(note)), err=True)
     # What each student's files said: a broken zip, two candidates, what was found
