@@ -332,7 +332,7 @@ def test_zip_limits_links_and_names(tmp_path):
     (subs / "link.zip").write_bytes(_zip_bytes([(link, "/etc/passwd")]))
     (subs / "many.zip").write_bytes(_zip_bytes([(f"f{i}.txt", "x")
                                                 for i in range(submissions.MAX_ZIP_ENTRIES + 1)]))
-    (subs / "nested.zip").write_bytes(_zip_bytes([(f"a/b/{slug}.py", "x = 1\n")]))
+    (subs / "nested.zip").write_bytes(_zip_bytes([(f"a/b/c/{slug}.py", "x = 1\n")]))
     (subs / "good.zip").write_bytes(_zip_bytes([(f"hand-in/{slug}.py", "x = 1\n")]))
     (subs / "Alice").mkdir()
     (subs / "alice").mkdir()
@@ -342,7 +342,7 @@ def test_zip_limits_links_and_names(tmp_path):
     assert by["bomb"].submissions[slug].missing and "unpacks to more than" in by["bomb"].notes[0]
     assert by["link"].submissions[slug].missing and "are links" in by["link"].notes[0]
     assert by["many"].submissions[slug].missing and "entries" in by["many"].notes[0]
-    assert by["nested"].submissions[slug].missing        # deeper than one folder
+    assert by["nested"].submissions[slug].missing        # deeper than two folders
     good = by["good"].submissions[slug]
     assert good.path.read_text() == "x = 1\n" and good.path.parent.parent == out
     assert any("readme.txt" in n for n in ignored)
