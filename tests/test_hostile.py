@@ -197,7 +197,9 @@ def _assert_verdict(result: dict, verdict: dict, functions: list[str]) -> None:
                 assert check["outcome"] in allowed, (fn, check["id"], check["outcome"])
                 assert check["score"] == 0
                 if verdict.get("says"):
-                    assert verdict["says"] in check["message"] + result["message"], check
+                    # What a visible check shows: its diagnosis and its evidence.
+                    shown = check["message"] + "\n" + check.get("evidence", "")
+                    assert verdict["says"] in shown + result["message"], check
 
 
 def _assert_within_deadlines(result: dict, verdict: dict) -> None:

@@ -272,5 +272,10 @@ def device_probe(name: str, args, kwargs):
     except Exception as exc:   # noqa: BLE001  (reported; the check decides what it means)
         return Claimed({"error": f"{type(exc).__name__}: {exc}"[:500]})
     found = out if isinstance(out, (tuple, list)) else [out]
-    return Claimed({"devices": ["cuda:0" if isinstance(v, Elsewhere) else str(v.device)
-                                for v in found if isinstance(v, torch.Tensor)]})
+    def where(v):
+        if isinstance(v, Elsewhere):
+            return "cuda:0"
+        # A subclass of the student's own lost the tag: no verdict on its device.
+        return str(v.device) if type(v) is torch.Tensor else "subclass"
+
+    return Claimed({"devices": [where(v) for v in found if isinstance(v, torch.Tensor)]})
