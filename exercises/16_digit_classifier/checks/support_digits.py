@@ -121,14 +121,16 @@ def built_model(student, device, mode="eval"):
     """build_classifier()'s model on `device`, in `mode`; failing if it is not an nn.Module."""
     model = student.build_classifier()
     if not isinstance(model, Handle):
-        fail("build_classifier must return an nn.Module instance (for example an nn.Sequential), "
-             f"got {describe(model)}")
+        fail("build_classifier must return an nn.Module instance (for example an nn.Sequential)",
+             zh="build_classifier 必须返回一个 nn.Module 实例（例如 nn.Sequential）",
+             evidence=f"got {describe(model)}")
     try:
         return student.build("training.model_on", model, device, mode=mode)
     except StudentError as e:
         if e.type_name == "TypeError" and "expected an nn.Module" in (e.message or ""):
-            fail("build_classifier must return an nn.Module instance (for example an "
-                 f"nn.Sequential), got {model.type_name}")
+            fail("build_classifier must return an nn.Module instance (for example an nn.Sequential)",
+                 zh="build_classifier 必须返回一个 nn.Module 实例（例如 nn.Sequential）",
+                 evidence=f"got {model.type_name}")
         raise
 
 
@@ -139,11 +141,14 @@ def logits_of(student, model, X):
     except StudentError as e:
         if e.not_implemented:
             raise
-        fail(f"your model cannot take a batch of images of shape {tuple(X.shape)}: "
-             f"{e.message.splitlines()[0] if e.message else e}. Start it with nn.Flatten().")
+        fail("your model cannot take a batch of images of shape (N, 1, 8, 8): start it with nn.Flatten()",
+             zh="你的模型无法接收形状为 (N, 1, 8, 8) 的一批图像：在模型开头加上 nn.Flatten()",
+             evidence=f"input shape {tuple(X.shape)}; error: {e.message.splitlines()[0] if e.message else e}")
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (len(X), 10):
         what = tuple(out.shape) if isinstance(out, torch.Tensor) else describe(out)
-        fail(f"your model should map images ({len(X)}, 1, 8, 8) to logits ({len(X)}, 10), got {what}")
+        fail("your model should map images (N, 1, 8, 8) to logits (N, 10)",
+             zh="你的模型应当把图像 (N, 1, 8, 8) 映射为 logits (N, 10)",
+             evidence=f"input {tuple(X.shape)}, expected output ({len(X)}, 10), got {what}")
     return out
 
 
@@ -210,32 +215,41 @@ def reference_train(model, X, y, epochs, lr, seed, *, zero_grad=True, reduction=
 TRAIN_MISTAKES = [
     (dict(zero_grad=False),
      "the gradients are never reset: call optimizer.zero_grad() before every loss.backward() "
-     "(otherwise each step adds up all the earlier gradients)"),
+     "(otherwise each step adds up all the earlier gradients)",
+     "梯度从未清零：每次 loss.backward() 之前都要调用 optimizer.zero_grad()（否则每一步都会累加之前所有的梯度）"),
     (dict(reduction="sum"),
      "the loss is summed over the batch instead of averaged: use F.cross_entropy(logits, y) "
-     "with its default reduction='mean'"),
+     "with its default reduction='mean'",
+     "损失在批次上求和而不是取平均：使用默认 reduction='mean' 的 F.cross_entropy(logits, y)"),
     (dict(order="arange"),
      "the data is not shuffled: take perm = torch.randperm(len(X), generator=g) at the start "
-     "of every epoch and index the batches with it"),
+     "of every epoch and index the batches with it",
+     "数据没有打乱：每个 epoch 开始时取 perm = torch.randperm(len(X), generator=g)，并用它来索引各个批次"),
     (dict(order="reseeded"),
      "every epoch uses the same order: create the generator ONCE before the epoch loop "
-     "(g = torch.Generator().manual_seed(seed)), not inside it"),
+     "(g = torch.Generator().manual_seed(seed)), not inside it",
+     "每个 epoch 的顺序都一样：在 epoch 循环之前只创建一次生成器（g = torch.Generator().manual_seed(seed)），不要在循环里创建"),
     (dict(order="dataloader"),
      "this is what a DataLoader(shuffle=True, generator=g) gives: it draws extra random numbers "
      "from the generator, so its order differs. Follow the recipe: "
-     "perm = torch.randperm(len(X), generator=g) once per epoch"),
+     "perm = torch.randperm(len(X), generator=g) once per epoch",
+     "这是 DataLoader(shuffle=True, generator=g) 给出的结果：它会从生成器多抽取随机数，所以顺序不同。请按照说明中的做法：每个 epoch 调用一次 perm = torch.randperm(len(X), generator=g)"),
     (dict(order="drop_last"),
      "the last, smaller batch of each epoch is skipped: loop over "
-     "range(0, len(X), BATCH_SIZE) so that the final partial batch is used too"),
+     "range(0, len(X), BATCH_SIZE) so that the final partial batch is used too",
+     "每个 epoch 最后那个较小的批次被跳过了：遍历 range(0, len(X), BATCH_SIZE)，这样最后不完整的批次也会用上"),
     (dict(lr_used=1e-3),
      "the learning rate is not used: create the optimizer with "
-     "torch.optim.SGD(model.parameters(), lr=lr)"),
+     "torch.optim.SGD(model.parameters(), lr=lr)",
+     "没有使用学习率 lr：用 torch.optim.SGD(model.parameters(), lr=lr) 创建优化器"),
     (dict(loss_kind="softmax_ce"),
      "softmax was applied before F.cross_entropy: cross_entropy takes the raw logits "
-     "(it applies log-softmax itself)"),
+     "(it applies log-softmax itself)",
+     "在 F.cross_entropy 之前做了 softmax：cross_entropy 接收原始 logits（它自己会做 log-softmax）"),
     (dict(loss_kind="nll"),
      "F.nll_loss / nn.NLLLoss was used on raw logits: use F.cross_entropy (it includes the "
-     "log-softmax)"),
+     "log-softmax)",
+     "对原始 logits 使用了 F.nll_loss / nn.NLLLoss：请使用 F.cross_entropy（它包含 log-softmax）"),
 ]
 
 
@@ -252,37 +266,53 @@ def tolerances(device):
 def assert_losses_type(losses, epochs):
     if isinstance(losses, (list, tuple)) and losses and all(isinstance(v, torch.Tensor) for v in losses):
         fail("train_classifier returned a list of tensors: append loss.item() (a Python float), "
-             "not the loss tensor itself (that keeps the whole graph alive)")
+             "not the loss tensor itself (that keeps the whole graph alive)",
+             zh="train_classifier 返回的是张量列表：应当追加 loss.item()（Python float），而不是损失张量本身（那会让整个计算图一直留在内存里）")
     if not isinstance(losses, (list, tuple)):
         what = getattr(losses, "type_name", type(losses).__name__)
-        fail(f"train_classifier must return the list of epoch losses (Python floats), got {what}"
-             + (" (did you forget the return statement?)" if losses is None else ""))
+        fail("train_classifier must return the list of epoch losses (Python floats)"
+             + (" (did you forget the return statement?)" if losses is None else ""),
+             zh="train_classifier 必须返回每个 epoch 损失组成的列表（Python float）"
+             + ("（是不是忘了写 return？）" if losses is None else ""),
+             evidence=f"got {what}")
     if len(losses) != epochs:
-        fail(f"train_classifier returned {len(losses)} losses for {epochs} epochs: return one "
-             "value per epoch (the mean of that epoch's batch losses)")
+        fail("train_classifier returned a number of losses different from the number of epochs: "
+             "return one value per epoch (the mean of that epoch's batch losses)",
+             zh="train_classifier 返回的损失个数与 epoch 数不同：每个 epoch 返回一个值（该 epoch 各批次损失的平均值）",
+             evidence=f"{len(losses)} losses for {epochs} epochs")
     for v in losses:
         if isinstance(v, torch.Tensor):
-            fail("the epoch losses must be Python floats: use loss.item(), not the tensor")
+            fail("the epoch losses must be Python floats: use loss.item(), not the tensor",
+                 zh="每个 epoch 的损失必须是 Python float：使用 loss.item()，而不是张量")
         if isinstance(v, bool) or not isinstance(v, (float, int)):
-            fail(f"the epoch losses must be Python floats, got {type(v).__name__}")
+            fail("the epoch losses must be Python floats", zh="每个 epoch 的损失必须是 Python float",
+                 evidence=f"got {type(v).__name__}")
 
 
 def assert_labels_shape(labels, n):
     if (isinstance(labels, tuple) and len(labels) == 2) or getattr(labels, "type_name", "") in (
             "max", "topk", "sort"):
         fail("predict returned a pair: torch.max(x, dim=1) gives (values, indices). "
-             "Return only the indices, e.g. model(X).argmax(dim=1)")
+             "Return only the indices, e.g. model(X).argmax(dim=1)",
+             zh="predict 返回了一对值：torch.max(x, dim=1) 给出的是 (values, indices)。只返回索引，例如 model(X).argmax(dim=1)")
     if not isinstance(labels, torch.Tensor):
-        fail(f"predict must return a tensor of labels, got {getattr(labels, 'type_name', type(labels).__name__)}")
+        fail("predict must return a tensor of labels", zh="predict 必须返回一个标签张量",
+             evidence=f"got {getattr(labels, 'type_name', type(labels).__name__)}")
     if tuple(labels.shape) == (n, 10):
-        fail(f"predict returned a tensor of shape {tuple(labels.shape)}: these are the scores of "
-             "the 10 classes. Return one label per image: logits.argmax(dim=1)")
+        fail("predict returned a tensor of shape (N, 10): these are the scores of "
+             "the 10 classes. Return one label per image: logits.argmax(dim=1)",
+             zh="predict 返回了形状为 (N, 10) 的张量：这是 10 个类别的分数。每张图像应返回一个标签：logits.argmax(dim=1)",
+             evidence=f"shape {tuple(labels.shape)}")
     if tuple(labels.shape) == (10,) and n != 10:
-        fail("predict returned 10 values: argmax was taken over dim=0 (the batch). "
-             "Take it over the classes: argmax(dim=1)")
+        fail("predict returned one value per class: argmax was taken over dim=0 (the batch). "
+             "Take it over the classes: argmax(dim=1)",
+             zh="predict 为每个类别返回了一个值：argmax 是沿 dim=0（批次维度）取的。应沿类别维度取：argmax(dim=1)",
+             evidence=f"shape {tuple(labels.shape)} for {n} images")
     if labels.is_floating_point():
-        fail(f"predict returned {labels.dtype} values: labels are int64 class indices "
-             "(argmax already gives int64; do not convert)")
+        fail("predict returned floating-point values: labels are int64 class indices "
+             "(argmax already gives int64; do not convert)",
+             zh="predict 返回了浮点数：标签是 int64 类型的类别索引（argmax 本身就返回 int64，不要再转换）",
+             evidence=f"dtype {labels.dtype}")
 # ---------------------------------------------------------------------------
 
 
@@ -330,19 +360,26 @@ def assert_trained_like_reference(student, run, device, mistakes):
     if outputs_close(got, expected, atol, rtol):
         return
     if not isinstance(got, torch.Tensor) or got.shape != expected.shape:
-        fail(f"after train_classifier the model maps {len(run['probe'])} images to "
-             f"{getattr(got, 'shape', type(got).__name__)}, expected {tuple(expected.shape)}: "
-             "train the model you are given, do not replace what it computes")
+        fail("after train_classifier the model's outputs have the wrong shape: "
+             "train the model you are given, do not replace what it computes",
+             zh="train_classifier 之后模型输出的形状不对：训练传进来的那个模型，不要替换它的计算",
+             evidence=f"{len(run['probe'])} images -> {getattr(got, 'shape', type(got).__name__)}, "
+                      f"expected {tuple(expected.shape)}")
     if outputs_close(got, initial_outputs(run), 1e-6, 1e-6):
         fail("after train_classifier the model computes exactly what it computed before: its "
              "parameters did not change at all. Is optimizer.step() called after loss.backward(), "
              "and optimizer.zero_grad() before backward (not between backward and step)? Is the "
-             "optimizer built on model.parameters() of the model you were given?")
-    for mistake, text in mistakes:
+             "optimizer built on model.parameters() of the model you were given?",
+             zh="train_classifier 之后模型的计算结果和之前完全一样：它的参数根本没有变。"
+                "loss.backward() 之后调用 optimizer.step() 了吗？optimizer.zero_grad() 是在 backward 之前"
+                "（而不是在 backward 和 step 之间）调用的吗？优化器是用传进来的模型的 model.parameters() 创建的吗？")
+    for mistake, text, zh in mistakes:
         _, wrong = reference(run, **mistake)
         if outputs_close(got, wrong, atol, rtol) and not outputs_close(wrong, expected, atol, rtol):
-            fail(f"after train_classifier the model computes the wrong outputs: {text}.")
+            fail(f"after train_classifier the model computes the wrong outputs: {text}.",
+                 zh=f"train_classifier 之后模型的输出不对：{zh}。")
     worst = (got.double() - expected.double()).abs().max().item()
     fail("after train_classifier the model computes the wrong outputs: on the check's images its "
-         f"logits differ from the reference run's by up to {worst:.3g}. Follow the recipe of the "
-         "instructions step by step.")
+         "logits differ from the reference run's. Follow the recipe of the instructions step by step.",
+         zh="train_classifier 之后模型的输出不对：在检查用的图像上，它的 logits 与参考训练的结果不同。请一步一步按照说明中的做法来。",
+         evidence=f"largest difference {worst:.3g}")
