@@ -1,13 +1,15 @@
 """Visible checks for 13_data: the worked examples from the instructions."""
 import torch
 
-from grader.checks import assert_equal, assert_tensor, fail, hint, points, target
+from grader.checks import assert_equal, assert_tensor, fail, hint, points, target, title
 from support_pairs import batches, claim_len, count_items
 
 
 @points(1)
 @target("PairsDataset")
-@hint("__len__ returns len(self.x); __getitem__(i) returns (self.x[i], self.y[i]).")
+@hint("__len__ returns len(self.x); __getitem__(i) returns (self.x[i], self.y[i]).",
+      zh="__len__ 返回 len(self.x)；__getitem__(i) 返回 (self.x[i], self.y[i])。")
+@title(zh="5 个样本对的 PairsDataset：第 1 项是 (x[1], y[1])，DataLoader 能读出全部 5 项")
 def check_pairs_dataset_worked_example(student):
     """PairsDataset of 5 pairs: item 1 is (x[1], y[1]) and a DataLoader reads all 5"""
     x = torch.arange(10.0).reshape(5, 2)
@@ -15,7 +17,8 @@ def check_pairs_dataset_worked_example(student):
     ds = student.PairsDataset(x, y)
     item = ds[1]
     if not isinstance(item, (tuple, list)) or len(item) != 2:
-        fail(f"ds[1] should be the pair (x[1], y[1]), but it is {item!r}")
+        fail("ds[i] should be the pair (x[i], y[i])",
+             zh="ds[i] 应该是样本对 (x[i], y[i])", evidence=f"ds[1] is {item!r}")
     assert_tensor(item[0], x[1], name="ds[1][0]", device=None)
     assert_tensor(item[1], y[1], name="ds[1][1]", device=None)
     # A DataLoader asks len(ds), then reads ds[0], ds[1], ...: all 5 pairs, in order.
@@ -28,7 +31,9 @@ def check_pairs_dataset_worked_example(student):
 
 @points(1)
 @target("make_loader")
-@hint("DataLoader(PairsDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))")
+@hint("DataLoader(PairsDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))",
+      zh="DataLoader(PairsDataset(x, y), batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))")
+@title(zh="make_loader 处理 10 个样本对，batch_size=4，不打乱：按顺序给出 4、4、2 个样本的批次")
 def check_make_loader_worked_example(student):
     """make_loader on 10 pairs, batch_size=4, no shuffle: batches of 4, 4, 2 in order"""
     x = torch.arange(20.0).reshape(10, 2)

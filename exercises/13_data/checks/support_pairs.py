@@ -40,23 +40,35 @@ def batches(loader, what, samples):
     samples, so a loader that never ends fails here instead of hanging.
     """
     if not isinstance(loader, (Handle, list, tuple)):
-        fail(f"{what} should be a DataLoader, but it is {describe(loader)}")
+        fail("make_loader should return a DataLoader, but it returned something else",
+             zh="make_loader 应该返回一个 DataLoader，但它返回了别的东西",
+             evidence=f"{what}: {describe(loader)}")
     try:
         got = list(itertools.islice(iter(loader), samples + 1))
     except TypeError:
-        fail(f"{what} cannot be iterated: it is {describe(loader)}")
+        fail("the loader cannot be iterated: return a DataLoader",
+             zh="返回的 loader 无法遍历：请返回一个 DataLoader",
+             evidence=f"{what}: {describe(loader)}")
     if len(got) > samples:
-        fail(f"{what} gave more than {samples} batches for {samples} samples: one pass over "
-             "it (an epoch) must end once every sample came, or a for loop over it never stops")
+        fail("one pass over the loader (an epoch) never ends: it must stop once every sample "
+             "came, or a for loop over it never stops",
+             zh="遍历一次 loader（一个 epoch）永远不会结束：所有样本都给出后就必须停止，"
+                "否则对它的 for 循环永远停不下来",
+             evidence=f"{what}: more than {samples} batches for {samples} samples")
     out = []
     for b, batch in enumerate(got):
         if isinstance(batch, dict):
-            fail(f"batch {b} of {what} is a dict with keys {list(batch)}: __getitem__ should "
-                 "return the tuple (x[i], y[i]), so that each batch is [x_batch, y_batch]")
+            fail("each batch is a dict: __getitem__ should return the tuple (x[i], y[i]), so "
+                 "that each batch is [x_batch, y_batch]",
+                 zh="每一批都是 dict：__getitem__ 应该返回元组 (x[i], y[i])，"
+                    "这样每一批才是 [x_batch, y_batch]",
+                 evidence=f"batch {b} of {what}: dict with keys {list(batch)}")
         if not isinstance(batch, (list, tuple)) or len(batch) != 2 or not all(
                 isinstance(t, torch.Tensor) for t in batch):
-            fail(f"batch {b} of {what} should be a pair [x_batch, y_batch] of tensors, but it is "
-                 f"{describe(batch)}")
+            fail("a batch is not a pair [x_batch, y_batch] of tensors: __getitem__ should "
+                 "return the tuple (x[i], y[i])",
+                 zh="有一批不是由两个张量组成的 [x_batch, y_batch]：__getitem__ 应该返回元组 (x[i], y[i])",
+                 evidence=f"batch {b} of {what}: {describe(batch)}")
         out.append((batch[0], batch[1]))
     return out
 
@@ -66,29 +78,39 @@ def order(got, x, y, what):
     found = []
     for b, (xb, yb) in enumerate(got):
         if yb.dtype != torch.int64 or yb.dim() != 1:
-            fail(f"batch {b} of {what}: y_batch should be an int64 vector, but it is "
-                 f"{describe(yb)}")
+            fail("y_batch is not an int64 vector of labels: the labels should be y[i], "
+                 "unchanged (is the pair swapped?)",
+                 zh="y_batch 不是 int64 的标签向量：标签应该原样是 y[i]（是不是把顺序弄反了？）",
+                 evidence=f"batch {b} of {what}: y_batch is {describe(yb)}")
         idx = ((yb - 1) // 3).tolist()
         if not all(0 <= i < len(y) and int(y[i]) == int(v) for i, v in zip(idx, yb.tolist())):
-            fail(f"batch {b} of {what} holds y values that are not in y: {yb.tolist()}")
+            fail("a batch holds labels that are not in y: the labels should be y[i], unchanged",
+                 zh="有一批里的标签不在 y 中：标签应该原样是 y[i]",
+                 evidence=f"batch {b} of {what}: y_batch = {yb.tolist()}")
         if tuple(xb.shape) != (len(idx),) + tuple(x.shape[1:]) or not torch.equal(xb, x[idx]):
-            fail(f"batch {b} of {what}: x_batch does not hold the x rows that belong to its "
-                 f"y values (x[i] must stay paired with y[i]); x_batch is {describe(xb)}")
+            fail("x_batch does not hold the x rows that belong to its labels: x[i] must stay "
+                 "paired with y[i]",
+                 zh="x_batch 中的行与它的标签对不上：x[i] 必须始终和 y[i] 配对",
+                 evidence=f"batch {b} of {what}: y_batch = {yb.tolist()}, x_batch is {describe(xb)}")
         found += idx
     return found
 
 
-def explain_len(said, x) -> str:
-    """Why len(ds) may have said `said` for samples x (for a message)."""
+def explain_len(said, x):
+    """Why len(ds) may have said `said` for samples x: (en, zh) diagnosis tails and evidence."""
     n = len(x)
     if said is None or said == n:
-        return ""
-    text = f"your len(ds) says {said}, but there are {n} pairs"
+        return "", "", ""
+    evidence = f"your len(ds) says {said}, but there are {n} pairs"
     if said in tuple(x.shape[1:]):
-        text += ": that is the size of another dimension; the number of pairs is len(x) (x.shape[0])"
-    elif said == x.numel():
-        text += ": that is x.numel(); the number of pairs is len(x) (x.shape[0])"
-    return text
+        return ("; your len(ds) is the size of another dimension: the number of pairs is "
+                "len(x) (x.shape[0])",
+                "；你的 len(ds) 是另一个维度的大小：样本对的个数是 len(x)（x.shape[0]）", evidence)
+    if said == x.numel():
+        return ("; your len(ds) is x.numel(): the number of pairs is len(x) (x.shape[0])",
+                "；你的 len(ds) 是 x.numel()：样本对的个数是 len(x)（x.shape[0]）", evidence)
+    return ("; your len(ds) is not the number of pairs, len(x)",
+            "；你的 len(ds) 不等于样本对的个数 len(x)", evidence)
 
 
 def count_items(student, ds, x, what):
@@ -104,13 +126,18 @@ def count_items(student, ds, x, what):
     except StudentError as e:
         if e.not_implemented:
             raise
-        why = explain_len(claimed_len(ds), x)
-        fail(f"a DataLoader over {what} asks len(ds) and then reads ds[0], ds[1], ...; it failed "
-             f"with {e.type_name}: {e.message}" + (f"\n{why[0].upper()}{why[1:]}" if why else ""))
+        en, zh, ev = explain_len(claimed_len(ds), x)
+        fail("a DataLoader over your dataset asks len(ds) and then reads ds[0], ds[1], ...; "
+             f"it raised {e.type_name}" + en,
+             zh=f"DataLoader 会先调用 len(ds)，再依次读取 ds[0]、ds[1]……；它抛出了 {e.type_name}" + zh,
+             evidence=f"DataLoader({what}, batch_size=1): {e.type_name}: {e.message}"
+                      + (f"\n{ev}" if ev else ""))
     if len(got) != n:
-        why = explain_len(claimed_len(ds), x)
-        fail(f"a DataLoader over {what} read {len(got)} items, expected all {n} pairs"
-             + (f" ({why})" if why else ""))
+        en, zh, ev = explain_len(claimed_len(ds), x)
+        fail("a DataLoader over your dataset did not read every pair exactly once" + en,
+             zh="DataLoader 没有把每个样本对恰好读取一次" + zh,
+             evidence=f"DataLoader({what}, batch_size=1) read {len(got)} items, expected all {n} pairs"
+                      + (f"\n{ev}" if ev else ""))
     return got
 
 
@@ -118,5 +145,7 @@ def claim_len(ds, n, what):
     """Claim: len() of the student's object says n."""
     said = claimed_len(ds)
     if said != n:
-        claim_fail(f"your process reports len({what}) = {said}, but it holds {n} pairs: "
-                   "__len__ should return len(self.x)")
+        claim_fail("your process reports a len() that is not the number of pairs: "
+                   "__len__ should return len(self.x)",
+                   zh="你的进程报告的 len() 不等于样本对的个数：__len__ 应该返回 len(self.x)",
+                   evidence=f"len({what}) = {said}, but it holds {n} pairs")
