@@ -8,6 +8,8 @@ import itertools
 import numpy as np
 import torch
 
+from grader.checks import CheckFailure, fail  # noqa: E402
+
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 PARAM_SHAPES = {"W1": "(D, H)", "b1": "(H,)", "W2": "(H, K)", "b2": "(K,)"}
 
@@ -55,6 +57,12 @@ _DERIV_TEXT = {
     "double": "at the {layer} layer you applied sigmoid once more inside the derivative "
               "(sigmoid(a)*(1-sigmoid(a))); a is already sigmoid(z), so use a*(1-a)",
 }
+_DERIV_TEXT_ZH = {
+    "missing": "{layer}缺少 sigmoid 的导数 a*(1-a)",
+    "pre": "{layer}用了激活前的 z 来算 z*(1-z)；sigmoid 的导数是 a*(1-a)，其中 a = sigmoid(z) 是该层的输出",
+    "double": "{layer}在导数里又多套了一次 sigmoid（sigmoid(a)*(1-sigmoid(a))）；a 已经是 sigmoid(z) 了，应使用 a*(1-a)",
+}
+_LAYER_ZH = {"output": "输出层", "hidden": "隐藏层"}
 
 
 def _numpy_grads(X, W1, b1, W2, b2, dout, out_d, hid_d, bias, scale):
@@ -71,7 +79,7 @@ def _numpy_grads(X, W1, b1, W2, b2, dout, out_d, hid_d, bias, scale):
 
 
 def wrong_variants(X, W1, b1, W2, b2, dout):
-    """(description, grads) for the common mistakes, computed here in NumPy."""
+    """(description, description in Chinese, grads) for the common mistakes, computed here in NumPy."""
     with np.errstate(all="ignore"):
         return _wrong_variants(X, W1, b1, W2, b2, dout)
 
@@ -81,37 +89,45 @@ def _wrong_variants(X, W1, b1, W2, b2, dout):
     N = X.shape[0]
     out = []
     for out_d, hid_d, bias in itertools.product(_DERIV, _DERIV, ("sum", "mean")):
-        what = []
-        if out_d != "right":
-            what.append(_DERIV_TEXT[out_d].format(layer="output"))
-        if hid_d != "right":
-            what.append(_DERIV_TEXT[hid_d].format(layer="hidden"))
+        what, what_zh = [], []
+        for d, layer in ((out_d, "output"), (hid_d, "hidden")):
+            if d != "right":
+                what.append(_DERIV_TEXT[d].format(layer=layer))
+                what_zh.append(_DERIV_TEXT_ZH[d].format(layer=_LAYER_ZH[layer]))
         if bias == "mean":
             what.append("the bias gradient is a mean over the batch; it must be the sum "
                         "over the batch (axis 0), because b is added to every row")
+            what_zh.append("偏置的梯度是在批次上求的平均；它必须是在批次维度（axis 0）上的求和，"
+                           "因为 b 加到了每一行上")
         if what:
-            out.append(("; ".join(what), _numpy_grads(*arrays, out_d, hid_d, bias, 1.0)))
+            out.append(("; ".join(what), "；".join(what_zh),
+                        _numpy_grads(*arrays, out_d, hid_d, bias, 1.0)))
     right = _numpy_grads(*arrays, "right", "right", "sum", 1.0)
     if N > 1:
         out.append(("every gradient is divided by the batch size N; dout already carries any "
                     "averaging of the loss, so do not divide again",
+                    "每个梯度都除以了批次大小 N；损失里的平均已经包含在 dout 中了，不要再除一次",
                     {k: v / N for k, v in right.items()}))
-    out.append(("every gradient has the wrong sign", {k: -v for k, v in right.items()}))
+    out.append(("every gradient has the wrong sign", "每个梯度的符号都反了",
+                {k: -v for k, v in right.items()}))
     return out
 
 
 def forward_variants(X, W1, b1, W2, b2):
-    """(description, out) for the common forward mistakes, computed here in NumPy."""
+    """(description, description in Chinese, out) for the common forward mistakes, computed here in NumPy."""
     X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64) for a in (X, W1, b1, W2, b2))
     with np.errstate(all="ignore"):
         return [
             ("you forgot the sigmoid on the output layer (out must be sigmoid(h @ W2 + b2))",
+             "输出层忘了 sigmoid（out 必须是 sigmoid(h @ W2 + b2)）",
              _sig(X @ W1 + b1) @ W2 + b2),
             ("you forgot the sigmoid on the hidden layer (h must be sigmoid(X @ W1 + b1))",
+             "隐藏层忘了 sigmoid（h 必须是 sigmoid(X @ W1 + b1)）",
              _sig((X @ W1 + b1) @ W2 + b2)),
-            ("you left out b2", _sig(_sig(X @ W1 + b1) @ W2)),
-            ("you left out b1", _sig(_sig(X @ W1) @ W2 + b2)),
+            ("you left out b2", "漏掉了 b2", _sig(_sig(X @ W1 + b1) @ W2)),
+            ("you left out b1", "漏掉了 b1", _sig(_sig(X @ W1) @ W2 + b2)),
             ("your sigmoid is 1 / (1 + exp(z)); it must be 1 / (1 + exp(-z))",
+             "你的 sigmoid 写成了 1 / (1 + exp(z))；它必须是 1 / (1 + exp(-z))",
              _sig(-(_sig(-(X @ W1 + b1)) @ W2 + b2))),
         ]
 
@@ -126,69 +142,88 @@ def rel_error(actual, expected):
 
 
 def _shape_diagnosis(actual, expected, what):
+    """(diagnosis, Chinese diagnosis) of a shape mismatch; the shapes go to evidence."""
     a, e = tuple(actual), tuple(expected)
     if len(a) == 2 and len(e) == 2 and a == e[::-1] and a != e:
-        return (f"{what} has shape {a} but should be {e}: it is transposed. "
+        return (f"{what} has the wrong shape: it is transposed. "
                 "For Y = A @ W the weight gradient is A.T @ dY (inputs of the layer, "
-                "transposed, times the upstream gradient).")
+                "transposed, times the upstream gradient).",
+                f"{what} 的形状不对：它是转置的。对 Y = A @ W，权重的梯度是 A.T @ dY"
+                "（该层输入的转置乘以上游梯度）。")
     if len(e) == 1 and a == (1,) + e:
-        return (f"{what} has shape {a} but should be {e}: you kept the summed axis "
-                "(keepdims=True). Sum over axis 0 without keepdims.")
+        return (f"{what} has the wrong shape: you kept the summed axis "
+                "(keepdims=True). Sum over axis 0 without keepdims.",
+                f"{what} 的形状不对：你保留了求和的那个维度（keepdims=True）。"
+                "在 axis 0 上求和，不要 keepdims。")
     if len(e) == 1 and len(a) == 2 and a[1:] == e:
-        return (f"{what} has shape {a} but should be {e}: it still has one row per sample. "
+        return (f"{what} has the wrong shape: it still has one row per sample. "
                 "A bias is added to every row, so its gradient is summed over the batch: "
-                ".sum(axis=0).")
+                ".sum(axis=0).",
+                f"{what} 的形状不对：它仍然每个样本一行。偏置加到了每一行上，"
+                "所以它的梯度要在批次上求和：.sum(axis=0)。")
     if len(e) == 1 and a == ():
-        return (f"{what} is a single number but should have shape {e}: sum over axis 0 "
-                "only (.sum(axis=0)), not over everything.")
-    return f"{what} has shape {a} but should be {e}."
+        return (f"{what} is a single number but should be a vector: sum over axis 0 "
+                "only (.sum(axis=0)), not over everything.",
+                f"{what} 是一个数，但应当是一个向量：只在 axis 0 上求和（.sum(axis=0)），"
+                "不要对所有元素求和。")
+    return (f"{what} has the wrong shape.", f"{what} 的形状不对。")
 
 
 def assert_array(actual, expected, what, *, dtype=None, tol=1e-7, variants=()):
-    """ndarray type, shape (with a diagnosis), dtype, then values by relative error."""
+    """ndarray type, shape (with a diagnosis), dtype, then values by relative error.
+
+    variants: (description, description in Chinese, candidate) for the usual mistakes."""
     if type(actual) is not np.ndarray:
-        # A handle's type name is the student's process's account: fine in a failure message.
+        # A handle's type name is the student's process's account: fine in evidence.
         kind = getattr(actual, "type_name", None) if type(actual).__name__ == "Handle" else None
         kind = f"an object of type {kind} (not a plain ndarray)" if kind else type(actual).__name__
-        extra = (" (a torch tensor? this exercise is NumPy only)" if "Tensor" in kind else "")
-        raise AssertionError(f"{what} should be a numpy.ndarray, got {kind}{extra}.")
+        if "Tensor" in kind:
+            fail(f"{what} should be a numpy.ndarray, not a torch tensor: this exercise is NumPy only.",
+                 zh=f"{what} 应当是 numpy.ndarray，而不是 torch 张量：本练习只能用 NumPy。",
+                 evidence=f"got {kind}")
+        fail(f"{what} should be a numpy.ndarray.", zh=f"{what} 应当是 numpy.ndarray。",
+             evidence=f"got {kind}")
     expected = np.asarray(expected)
     if actual.shape != expected.shape:
-        raise AssertionError(_shape_diagnosis(actual.shape, expected.shape, what))
+        en, zh = _shape_diagnosis(actual.shape, expected.shape, what)
+        fail(en, zh=zh, evidence=f"{what}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
     want = np.dtype(dtype) if dtype is not None else expected.dtype
     if actual.dtype != want:
-        raise AssertionError(
-            f"{what} has dtype {actual.dtype}, expected {want} (the dtype of the inputs). "
-            "Do not convert: plain NumPy operations on the inputs keep their dtype.")
+        fail(f"{what} does not have the dtype of the inputs. "
+             "Do not convert: plain NumPy operations on the inputs keep their dtype.",
+             zh=f"{what} 的数据类型与输入不同。不要转换：直接对输入做 NumPy 运算会保持它们的数据类型。",
+             evidence=f"{what}: dtype {actual.dtype}, expected {want}")
     if not np.all(np.isfinite(actual)):
-        raise AssertionError(f"{what} contains nan or inf values.")
+        fail(f"{what} contains nan or inf values.", zh=f"{what} 中含有 nan 或 inf。")
     err = rel_error(actual, expected)
     if err <= tol:
         return
-    for text, cand in variants:
+    for text, text_zh, cand in variants:
         if np.shape(cand) == actual.shape and rel_error(actual, cand) <= max(tol, 1e-6):
-            raise AssertionError(f"{what} is wrong: {text}.")
+            fail(f"{what} is wrong: {text}.", zh=f"{what} 不对：{text_zh}。")
     idx = np.unravel_index(int(np.argmax(np.abs(actual.astype(np.float64) - expected))), actual.shape)
-    raise AssertionError(
-        f"{what} is wrong: relative error {err:.2e} (allowed {tol:.0e}); "
-        f"worst at index {tuple(int(i) for i in idx)}: expected {float(expected[idx]):.6g}, "
-        f"got {float(actual[idx]):.6g}.")
+    fail(f"{what} is wrong: its relative error is above the allowed tolerance.",
+         zh=f"{what} 不对：相对误差超出了允许的范围。",
+         evidence=f"relative error {err:.2e} (allowed {tol:.0e}); "
+                  f"worst at index {tuple(int(i) for i in idx)}: expected {float(expected[idx]):.6g}, "
+                  f"got {float(actual[idx]):.6g}")
 
 
 def call_forward(student, X, W1, b1, W2, b2):
     res = student.forward_np(X, W1, b1, W2, b2)
     if not isinstance(res, (tuple, list)) or len(res) != 2:
-        raise AssertionError(
-            "forward_np must return a pair (out, cache), e.g. `return out, (X, h, out)`; "
-            f"got {type(res).__name__}" + (f" of length {len(res)}" if isinstance(res, (tuple, list)) else ""))
+        fail("forward_np must return a pair (out, cache), e.g. `return out, (X, h, out)`.",
+             zh="forward_np 必须返回二元组 (out, cache)，例如 `return out, (X, h, out)`。",
+             evidence=f"got {type(res).__name__}"
+             + (f" of length {len(res)}" if isinstance(res, (tuple, list)) else ""))
     return res[0], res[1]
 
 
 def assert_grads(grads, expected, *, dtype=None, tol=1e-7, variants=(), names=PARAM_NAMES):
     if not isinstance(grads, dict):
-        raise AssertionError(
-            "backward_np must return a dict {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}; "
-            f"got {type(grads).__name__}.")
+        fail("backward_np must return a dict {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}.",
+             zh="backward_np 必须返回字典 {'W1': ..., 'b1': ..., 'W2': ..., 'b2': ...}。",
+             evidence=f"got {type(grads).__name__}")
     keys = set(grads)
     if keys != set(PARAM_NAMES):
         missing = sorted(set(PARAM_NAMES) - keys, key=str)
@@ -198,14 +233,13 @@ def assert_grads(grads, expected, *, dtype=None, tol=1e-7, variants=(), names=PA
             parts.append(f"missing keys {missing}")
         if extra:
             parts.append(f"unexpected keys {extra}")
-        raise AssertionError("the gradient dict must have exactly the keys 'W1', 'b1', 'W2', 'b2': "
-                             + ", ".join(parts) + ".")
+        fail("the gradient dict must have exactly the keys 'W1', 'b1', 'W2', 'b2'.",
+             zh="梯度字典必须恰好包含 'W1'、'b1'、'W2'、'b2' 这四个键。",
+             evidence=", ".join(parts))
     for name in names:
         assert_array(grads[name], expected[name], f"grads['{name}']", dtype=dtype, tol=tol,
-                    variants=[(text, g[name]) for text, g in variants])
-# ---------------------------------------------------------------------------
-
-from grader.checks import hint, points, target  # noqa: E402
+                    variants=[(text, text_zh, g[name]) for text, text_zh, g in variants])
+from grader.checks import hint, points, target, title  # noqa: E402
 
 
 def small_example():
@@ -225,7 +259,9 @@ def small_example():
 
 @points(1)
 @target("forward_np")
-@hint("sigmoid(z) = 1 / (1 + np.exp(-z)); apply it after each layer.")
+@hint("sigmoid(z) = 1 / (1 + np.exp(-z)); apply it after each layer.",
+      zh="sigmoid(z) = 1 / (1 + np.exp(-z))；每一层之后都要用它。")
+@title(zh="在一个手工构造的小例子上调用 forward_np")
 def check_forward_small_example(student):
     """forward_np on a small hand-made example"""
     X, W1, b1, W2, b2 = small_example()
@@ -236,7 +272,9 @@ def check_forward_small_example(student):
 
 @points(1)
 @target("backward_np")
-@hint("Walk the forward pass backwards; each sigmoid contributes a factor a * (1 - a).")
+@hint("Walk the forward pass backwards; each sigmoid contributes a factor a * (1 - a).",
+      zh="沿着前向传播倒着走；每个 sigmoid 贡献一个因子 a * (1 - a)。")
+@title(zh="在小例子上调用 backward_np，损失为 L = out.sum()（所以 dout 全为 1）")
 def check_backward_small_example(student):
     """backward_np on the small example with loss L = out.sum() (so dout is all ones)"""
     X, W1, b1, W2, b2 = small_example()
@@ -250,7 +288,9 @@ def check_backward_small_example(student):
 
 @points(1)
 @target("sgd_step_np")
-@hint("Return {name: params[name] - lr * grads[name] for name in params}.")
+@hint("Return {name: params[name] - lr * grads[name] for name in params}.",
+      zh="返回 {name: params[name] - lr * grads[name] for name in params}。")
+@title(zh="在小例子上调用 sgd_step_np")
 def check_sgd_small_example(student):
     """sgd_step_np on a small example"""
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([0.5, -0.5]),
@@ -259,9 +299,11 @@ def check_sgd_small_example(student):
              "W2": np.array([[2.0], [0.0]]), "b2": np.array([-3.0])}
     new = student.sgd_step_np(params, grads, 0.1)
     if not isinstance(new, dict) or set(new) != set(params):
-        raise AssertionError("sgd_step_np must return a dict with the keys of params "
-                             "('W1', 'b1', 'W2', 'b2').")
+        fail("sgd_step_np must return a dict with the keys of params ('W1', 'b1', 'W2', 'b2').",
+             zh="sgd_step_np 必须返回一个键与 params 相同（'W1'、'b1'、'W2'、'b2'）的字典。",
+             evidence=f"got {type(new).__name__}" + (f" with keys {sorted(new, key=str)}" if isinstance(new, dict) else ""))
     for k in params:
         assert_array(new[k], params[k] - 0.1 * grads[k], f"new['{k}']", tol=1e-12,
                     variants=[("you added lr * grad: gradient descent subtracts it",
+                               "你加上了 lr * grad：梯度下降应当减去它",
                                params[k] + 0.1 * grads[k])])
