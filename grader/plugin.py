@@ -267,8 +267,7 @@ class DrillPlugin:
     def _classify(self, record: CheckRecord, excinfo) -> None:
         exc = excinfo.value
         record.score = 0.0
-        if isinstance(exc, (ClaimFailure, ConstraintViolation)) and \
-                (isinstance(exc, ClaimFailure) or getattr(exc, "claimed", False)):
+        if isinstance(exc, ClaimFailure) or getattr(exc, "claimed", False):
             record.basis = "claim"
         if isinstance(exc, ConstraintViolation):
             # A rule break is never secret: all of it is the diagnosis.
