@@ -21,7 +21,7 @@ from grader.proxy import Claim, Handle, StudentError, TensorClaims, claims
 __all__ = [
     "points", "hint", "target", "title", "assert_tensor", "assert_number", "assert_equal",
     "describe", "claims", "raises_student", "fail", "claim_fail", "CheckFailure", "ClaimFailure",
-    "StudentError", "Handle", "TensorClaims", "Claim", "fn",
+    "StudentError", "Handle", "TensorClaims", "Claim", "fn", "pick",
 ]
 
 

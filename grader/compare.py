@@ -184,8 +184,15 @@ def _default_tolerances(dtype):
 def _name(name: str) -> str:
     if name == "result":
         return _("result")
-    # Chinese sets code apart from Han characters with a space: "你的 outer(a, b) 形状不对".
-    return f" {name} " if current() == "zh" else name
+    # Chinese sets code apart from Han characters with a space: "你的 outer(a, b) 形状不对";
+    # a name that is Chinese at an end needs none there: pick("mse", "mse 的结果").
+    if current() != "zh":
+        return name
+    return ("" if _han(name[:1]) else " ") + name + ("" if _han(name[-1:]) else " ")
+
+
+def _han(ch: str) -> bool:
+    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
 
 
 def assert_tensor(actual, expected: torch.Tensor, *, rtol=None, atol=None, inputs=(),

@@ -3,7 +3,9 @@
 The rules live in JSON Schemas (grader/schemas/), which editors can also use
 for autocompletion; this module maps each schema error back to the YAML line
 it came from, and adds the checks a schema cannot express (folders, files,
-points that add up).
+points that add up) and, for a course offered in Chinese, every author text of
+the check files and exercise.yaml that lacks its Chinese form
+(grader/authoring_audit.py).
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ def validate_course(root: Path) -> list[Problem]:
         return problems
     release = not (root / "solutions").is_dir()
     validator = _validator("exercise.schema.json")
+    from grader import authoring_audit
+    bilingual = authoring_audit.course_speaks_chinese(course)
     for i, slug in enumerate(slugs):
         if not isinstance(slug, str):
             continue
@@ -131,6 +135,11 @@ def validate_course(root: Path) -> list[Problem]:
         # at once, not one round of fixes per kind. They read the data defensively.
         problems += _folder_problems(root, folder, slug, data, node, rel, release)
         problems += _definition_problems(root, folder, slug, data, node, rel, release)
+        if bilingual:
+            # Every author text a learner reads, in Chinese too (grader/authoring_audit.py).
+            problems += [Problem(f.file, f.line, "", f.message)
+                         for f in authoring_audit.yaml_findings(data, node, rel)
+                         + authoring_audit.exercise_findings(folder, slug)]
     return problems
 
 

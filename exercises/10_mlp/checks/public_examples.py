@@ -2,6 +2,7 @@
 import torch
 from grader.checks import (points, hint, target, title, assert_equal, assert_number, claim_fail,
                            describe, fail)
+from grader.i18n import pick
 from support_mlp import expect_layers, expected_layers, expect_module, reported, reported_layers, run
 
 
@@ -20,7 +21,7 @@ def check_network_example(student, device):
         fail(f"forward should return a tensor, but it returned {describe(out)}",
              zh=f"forward 应该返回张量，但返回的是 {describe(out)}",
              evidence="NeuralNetwork()(torch.zeros(4, 2, 3))")
-    assert_equal(tuple(out.shape), (4, 5), what="output shape")
+    assert_equal(tuple(out.shape), (4, 5), what=pick("output shape", "输出形状"))
     # A claim, after the verified shape: what the process says it holds.
     n = reported(student, model).get("parameters")
     if n != 101:

@@ -70,7 +70,8 @@ def check_lenet_size_and_output_shape(student, case, device):
         fail(f"forward() should return a tensor of shape (2, 10), but it returned {describe(out)}",
              zh=f"forward() 应该返回形状为 (2, 10) 的张量，但返回的是 {describe(out)}",
              evidence=f"returned {str(out)[:200]}")
-    assert_equal(tuple(out.shape), (2, 10), what="output shape for a batch of 2")
+    assert_equal(tuple(out.shape), (2, 10),
+                 what=pick("output shape for a batch of 2", "大小为 2 的批次的输出形状"))
     logits = state["fc3.bias"].expand(2, 10)
     for wrong, en, zh in (
             (F.relu(logits), "there is a relu after fc3: return fc3's raw scores (logits)",

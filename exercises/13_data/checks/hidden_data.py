@@ -13,6 +13,7 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 from grader.checks import (StudentError, assert_equal, assert_tensor, claim_fail, describe, fail,
                            hint, points, raises_student, target, title)
+from grader.i18n import pick
 from support_pairs import batches, claim_len, claimed_len, count_items, data, order, sizes
 
 
@@ -88,7 +89,8 @@ def check_pairs_dataset_random(student, case):
              evidence=f"ds[{n}] with {n} pairs: {getattr(e, 'diagnosis', e)} {getattr(e, 'evidence', '')}")
     # The length, by behaviour: a DataLoader over ds asks len(ds) and reads that many items.
     got = count_items(student, ds, x, f"PairsDataset(x, y) of {n} pairs")
-    assert_equal([int(yb[0]) for _, yb in got], y.tolist(), what="labels a DataLoader read, in order")
+    assert_equal([int(yb[0]) for _, yb in got], y.tolist(),
+                 what=pick("labels a DataLoader read, in order", "DataLoader 按顺序读出的标签"))
     claim_len(ds, n, "PairsDataset(x, y)")
 
 
@@ -105,8 +107,8 @@ def check_pairs_dataset_in_a_dataloader(student, case):
     loader = student.build("data.DataLoader", ds, batch_size=4)
     what = "DataLoader(PairsDataset(x, y), batch_size=4)"
     got = batches(loader, what, n)
-    assert_equal([len(b[1]) for b in got], sizes(n, 4), what="batch sizes")
-    assert_equal(order(got, x, y, what), list(range(n)), what="order of the samples")
+    assert_equal([len(b[1]) for b in got], sizes(n, 4), what=pick("batch sizes", "批次大小"))
+    assert_equal(order(got, x, y, what), list(range(n)), what=pick("order of the samples", "样本顺序"))
     # What subclassing Dataset gives: `+` makes a ConcatDataset of the two.
     try:
         both = student.build("data.plus", ds, ds)
@@ -120,7 +122,8 @@ def check_pairs_dataset_in_a_dataloader(student, case):
              evidence=f"{e.type_name}: {e.message}")
     what = "DataLoader(ds + ds, batch_size=len(x))"
     twice = batches(student.build("data.DataLoader", both, batch_size=n), what, 2 * n)
-    assert_equal(order(twice, x, y, what), list(range(n)) * 2, what=f"order of the samples of {what}")
+    assert_equal(order(twice, x, y, what), list(range(n)) * 2,
+                 what=pick(f"order of the samples of {what}", f"{what} 的样本顺序"))
     if student.build("probe.is_instance", ds, "data.Dataset").value is not True:
         claim_fail("your process reports that PairsDataset is not a subclass of "
                    "torch.utils.data.Dataset: class PairsDataset(Dataset)",
@@ -144,7 +147,9 @@ def check_make_loader_batch_sizes(student, case):
         loader = _make(student, x, y, bs, False, 5)
         what = f"make_loader(x, y, batch_size={bs}, shuffle=False, seed=5) with {n} samples"
         got = batches(loader, what, n)
-        assert_equal([len(b[1]) for b in got], sizes(n, bs), what=f"batch sizes of {what}")
+        what_zh = f"make_loader(x, y, batch_size={bs}, shuffle=False, seed=5)（{n} 个样本）"
+        assert_equal([len(b[1]) for b in got], sizes(n, bs),
+                     what=pick(f"batch sizes of {what}", f"{what_zh}的批次大小"))
         loaders.append((loader, bs, what))
     # Claims: what the process says about the loaders.
     for loader, bs, what in loaders:
@@ -176,7 +181,9 @@ def check_make_loader_no_shuffle_in_order(student, case):
                  "DataLoader (don't always shuffle)",
                  zh="shuffle=False 时样本却被打乱了：请把 shuffle=shuffle 传给 DataLoader（不要总是打乱）",
                  evidence=f"{what}, epoch {epoch}: order {got}")
-        assert_equal(got, list(range(n)), what=f"order of the samples from {what} in epoch {epoch}")
+        assert_equal(got, list(range(n)),
+                     what=pick(f"order of the samples from {what} in epoch {epoch}",
+                               f"{what} 在第 {epoch} 个 epoch 给出的样本顺序"))
 
 
 @points(1)

@@ -2,6 +2,7 @@
 import torch
 
 from grader.checks import assert_equal, assert_tensor, fail, hint, points, target, title
+from grader.i18n import pick
 from support_pairs import batches, claim_len, count_items
 
 
@@ -24,8 +25,10 @@ def check_pairs_dataset_worked_example(student):
     # A DataLoader asks len(ds), then reads ds[0], ds[1], ...: all 5 pairs, in order.
     got = count_items(student, ds, x, "PairsDataset(x, y) of 5 pairs")
     for i, (xb, yb) in enumerate(got):
-        assert_tensor(xb, x[i:i + 1], name=f"x of item {i} read by a DataLoader", device=None)
-        assert_tensor(yb, y[i:i + 1], name=f"y of item {i} read by a DataLoader", device=None)
+        assert_tensor(xb, x[i:i + 1], device=None,
+                      name=pick(f"x of item {i} read by a DataLoader", f"DataLoader 读出的第 {i} 项的 x"))
+        assert_tensor(yb, y[i:i + 1], device=None,
+                      name=pick(f"y of item {i} read by a DataLoader", f"DataLoader 读出的第 {i} 项的 y"))
     claim_len(ds, 5, "PairsDataset(x, y)")
 
 
@@ -40,7 +43,10 @@ def check_make_loader_worked_example(student):
     y = torch.arange(10)
     loader = student.make_loader(x, y, 4, False, 0)
     got = batches(loader, "make_loader(x, y, 4, False, 0)", 10)
-    assert_equal([len(b[1]) for b in got], [4, 4, 2], what="batch sizes (10 samples, batch_size=4)")
+    assert_equal([len(b[1]) for b in got], [4, 4, 2],
+                 what=pick("batch sizes (10 samples, batch_size=4)", "批次大小（10 个样本，batch_size=4）"))
     for b, (xb, yb) in enumerate(got):
-        assert_tensor(xb, x[4 * b:4 * b + 4], name=f"x of batch {b}", device=None)
-        assert_tensor(yb, y[4 * b:4 * b + 4], name=f"y of batch {b}", device=None)
+        assert_tensor(xb, x[4 * b:4 * b + 4], device=None,
+                      name=pick(f"x of batch {b}", f"第 {b} 个批次的 x"))
+        assert_tensor(yb, y[4 * b:4 * b + 4], device=None,
+                      name=pick(f"y of batch {b}", f"第 {b} 个批次的 y"))

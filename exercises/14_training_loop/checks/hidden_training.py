@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from grader.checks import (StudentError, assert_number, assert_tensor, claim_fail, describe, fail,
                            hint, points, target, title)
+from grader.i18n import pick
 
 # ----------------------------------------------------------------- train_epoch helpers
 
@@ -256,7 +257,8 @@ def _judge_model(setup, outputs, run):
                       "每一批计算一次损失",
                    evidence=f"loss_fn called {counts['loss_fn']} time(s) for {len(setup.batches)} batches")
     assert_tensor(outputs, expected, rtol=rtol, atol=atol, device=None, inputs=(setup.probe,),
-                  name="model's outputs on the check's inputs after one epoch")
+                  name=pick("model's outputs on the check's inputs after one epoch",
+                            "训练一个 epoch 后模型在检查所给输入上的输出"))
 
 
 def _judge_loss(setup, result, outputs=None):
@@ -306,7 +308,8 @@ def _judge_loss(setup, result, outputs=None):
                     "每一批看到的都是不同的模型，得到的损失也不同。请先修正训练循环（每一批："
                     "zero_grad、前向传播、损失、backward、step）",
                  evidence=f"train_epoch returned {float(result):.6g}, expected {expected:.6g}")
-    assert_number(float(result), expected, rel=1e-4, abs=1e-6, name="mean batch loss")
+    assert_number(float(result), expected, rel=1e-4, abs=1e-6,
+                  name=pick("mean batch loss", "批次平均损失"))
 
 
 def _xy(case, n, d_in, d_out=None, classes=None, dtype=torch.float32):

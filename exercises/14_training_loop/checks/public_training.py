@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 from grader.checks import assert_number, assert_tensor, describe, fail, hint, points, target, title
+from grader.i18n import pick
 
 
 @points(1)
@@ -46,12 +47,14 @@ def check_train_epoch_worked_example(student, device):
              zh="模型对每个输入仍然输出 0，和 train_epoch 之前一样：它的参数没有变化。"
                 "请在每一批的 loss.backward() 之后调用 optimizer.step()")
     assert_tensor(outputs, expected, rtol=1e-4, atol=1e-5, device=None, inputs=(probe,),
-                  name="model's outputs on the rows of torch.eye(3) after one epoch")
+                  name=pick("model's outputs on the rows of torch.eye(3) after one epoch",
+                            "训练一个 epoch 后模型在 torch.eye(3) 各行上的输出"))
     if isinstance(result, torch.Tensor):
         fail("train_epoch returned a tensor; return a Python float (use loss.item())",
              zh="train_epoch 返回了张量；应返回 Python float（用 loss.item()）",
              evidence=f"train_epoch returned {describe(result)}")
-    assert_number(result, sum(losses) / len(losses), rel=1e-4, abs=1e-6, name="mean batch loss")
+    assert_number(result, sum(losses) / len(losses), rel=1e-4, abs=1e-6,
+                  name=pick("mean batch loss", "批次平均损失"))
 
 
 @points(1)

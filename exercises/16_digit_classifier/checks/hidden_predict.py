@@ -11,6 +11,7 @@ and only explains a failure.
 import torch
 
 from grader.checks import StudentError, assert_tensor, claim_fail, fail, hint, points, target, title
+from grader.i18n import pick
 from support_digits import (
     assert_labels_shape, jail_model, known_model, local_outputs, mlp, random_inputs)
 
@@ -87,7 +88,8 @@ def check_predict_uses_eval_mode(student, case, device):
                        zh="predict 的标签与模型在评估模式下的预测不同，而且你的进程报告模型是在训练模式下运行的："
                           "请先调用 model.eval()（训练模式下 Dropout 会随机丢弃单元，BatchNorm 使用批次统计量）")
     assert_tensor(first, expected, inputs=(X,),
-                  name="labels of a model with Dropout and BatchNorm (in eval mode)")
+                  name=pick("labels of a model with Dropout and BatchNorm (in eval mode)",
+                            "含 Dropout 和 BatchNorm 的模型（评估模式下）给出的标签"))
 
 
 @points(1)
