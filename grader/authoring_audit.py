@@ -226,7 +226,12 @@ class _Audit:
 
     # -- what the file calls the API
     def _imports(self, tree) -> None:
-        for node in ast.walk(tree):
+        top = list(tree.body)
+        for stmt in tree.body:        # imports under a top-level if/try count too
+            if isinstance(stmt, (ast.If, ast.Try)):
+                top += stmt.body + stmt.orelse + getattr(stmt, "finalbody", []) \
+                    + [s for h in getattr(stmt, "handlers", []) for s in h.body]
+        for node in top:
             if isinstance(node, ast.ImportFrom) and node.module in API_MODULES:
                 for a in node.names:
                     if a.name == "*":
