@@ -101,21 +101,47 @@ def _node_line(node, path) -> int:
 
 # ------------------------------------------------------------------ check files
 
+def _parse(path: Path):
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None     # validate reports an unreadable file elsewhere; pytest reports the rest
+
+
 def check_file_findings(path: Path, rel: str) -> list[Finding]:
     """Every author text of one check file (public_, hidden_ or support_) without Chinese."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return []      # validate reports an unreadable file elsewhere; pytest reports the rest
-    return _Audit(rel, is_check_file=not path.name.startswith("support_")).run(tree)
+    tree = _parse(path)
+    if tree is None:
+        return []
+    audit = _Audit(rel, is_check_file=not path.name.startswith("support_"), tree=tree)
+    audit.helpers.update(audit.text_helpers())
+    return audit.run()
 
 
 def exercise_findings(folder: Path, slug: str) -> list[Finding]:
-    """The check files of one exercise folder (what exists of them: a bundle has no hidden)."""
-    out = []
+    """The check files of one exercise folder (what exists of them: a bundle has no hidden).
+
+    A helper that passes its own parameters on as a text and its Chinese form
+    (`def expect(x, en, zh): ... fail(en, zh=zh)`) is audited where it is called,
+    in its own file or in a check file that imports it from a support module.
+    """
+    audits = []
     for path in sorted((folder / "checks").glob("*.py")):
         if path.name.startswith(("public_", "hidden_", "support_")):
-            out += check_file_findings(path, f"exercises/{slug}/checks/{path.name}")
+            tree = _parse(path)
+            if tree is not None:
+                audits.append((path.stem, _Audit(f"exercises/{slug}/checks/{path.name}",
+                                                 not path.name.startswith("support_"), tree)))
+    helpers = {stem: audit.text_helpers() for stem, audit in audits}
+    out = []
+    for stem, audit in audits:
+        audit.helpers.update(helpers[stem])
+        for node in audit.tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module in helpers and not node.level:
+                for a in node.names:
+                    if a.name in helpers[node.module]:
+                        audit.helpers[a.asname or a.name] = helpers[node.module][a.name]
+        out += audit.run()
     return out
 
 
@@ -206,7 +232,8 @@ def _kw(call: ast.Call, name: str):
 
 def _arg(call: ast.Call, index: int, name: str):
     """The argument at position `index` or keyword `name`, or None."""
-    if len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+    if 0 <= index < len(call.args) \
+            and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
         return call.args[index]
     return _kw(call, name)
 
@@ -217,12 +244,16 @@ def _has_splat(call: ast.Call) -> bool:
 
 
 class _Audit:
-    def __init__(self, rel: str, is_check_file: bool):
+    def __init__(self, rel: str, is_check_file: bool, tree):
         self.rel = rel
         self.is_check_file = is_check_file
+        self.tree = tree
         self.names: dict[str, str] = {}        # local name -> API name
         self.modules: set[str] = set()         # local names of the API modules
+        # local name -> (text parameter, its position, Chinese parameter, its position)
+        self.helpers: dict[str, tuple] = {}
         self.out: list[Finding] = []
+        self._imports(tree)
 
     # -- what the file calls the API
     def _imports(self, tree) -> None:
@@ -259,9 +290,38 @@ class _Audit:
     def add(self, node, message: str) -> None:
         self.out.append(Finding(self.rel, node.lineno, message))
 
+    def _text_args(self, call: ast.Call):
+        """(text, Chinese form) of a call of the API that takes an author text, else None."""
+        name = self.api(call.func)
+        if name in ("title", "hint"):
+            return _arg(call, 0, "text"), _arg(call, 1, "zh")
+        if name in ("fail", "claim_fail"):
+            return _arg(call, 0, "diagnosis" if name == "fail" else "message"), _kw(call, "zh")
+        if name == "pick":
+            return _arg(call, 0, "en"), _arg(call, 1, "zh")
+        return None
+
+    def text_helpers(self) -> dict[str, tuple]:
+        """This file's functions that hand two of their parameters on as a text and its
+        Chinese form: name -> (text parameter, position, Chinese parameter, position)."""
+        out = {}
+        for fn in self.tree.body:
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            positional = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+            every = positional + [a.arg for a in fn.args.kwonlyargs]
+            for node in ast.walk(fn):
+                pair = self._text_args(node) if isinstance(node, ast.Call) else None
+                if pair and all(isinstance(x, ast.Name) and x.id in every for x in pair):
+                    en, zh = pair[0].id, pair[1].id
+                    out[fn.name] = (en, positional.index(en) if en in positional else -1,
+                                    zh, positional.index(zh) if zh in positional else -1)
+                    break
+        return out
+
     # -- the walk
-    def run(self, tree) -> list[Finding]:
-        self._imports(tree)
+    def run(self) -> list[Finding]:
+        tree = self.tree
         if not self.names and not self.modules:
             return []
         for node in ast.walk(tree):
@@ -275,7 +335,7 @@ class _Audit:
                     self._check_title(node)
         return sorted(self.out, key=lambda f: f.line)
 
-    def _pair(self, call, what: str, en, zh, fix: str = "", shown: str = "") -> None:
+    def _pair(self, call, what: str, en, zh, fix: str = "", shown: str = "", **extra) -> None:
         """One author text: English `en` (a node or None), Chinese `zh` (a node or None)."""
         if en is None or _has_splat(call):
             return
@@ -286,7 +346,8 @@ class _Audit:
         missing = zh is None or (isinstance(zh, ast.Constant) and zh.value is None) \
             or (zh_text is not None and not zh_text.strip())
         if missing:
-            self.add(call, (fix or _("{what} has no Chinese form (zh=)")).format(what=shown))
+            self.add(call, (fix or _("{what} has no Chinese form (zh=)")).format(what=shown,
+                                                                                 **extra))
             return
         if zh_text is not None and not HAN.search(zh_text) and not _is_code_text(zh_text):
             self.add(call, _("{what}: its Chinese form (zh=) has no Chinese character").format(
@@ -300,7 +361,11 @@ class _Audit:
 
     def _call(self, call: ast.Call) -> None:
         name = self.api(call.func)
-        if name in ("title", "hint"):
+        if name is None and isinstance(call.func, ast.Name) and call.func.id in self.helpers:
+            en_name, en_at, zh_name, zh_at = self.helpers[call.func.id]
+            self._pair(call, call.func.id, _arg(call, en_at, en_name), _arg(call, zh_at, zh_name),
+                       fix=_("{what} has no Chinese form ({param}=)"), param=zh_name)
+        elif name in ("title", "hint"):
             en, zh = _arg(call, 0, "text"), _arg(call, 1, "zh")
             if en is not None and not (isinstance(en, ast.Constant) and en.value is None):
                 self._pair(call, "@" + name, en, zh)

@@ -183,3 +183,41 @@ def test_the_findings_speak_chinese(tmp_path):
     with speaking("zh"):
         found = audit.exercise_findings(course / "exercises" / "01_mini", "01_mini")
     assert "check_two 的标题没有中文形式" in "\n".join(map(str, found))
+
+
+def test_a_helper_that_passes_a_text_on_is_audited_where_it_is_called(tmp_path):
+    """A support helper's parameters that become fail(en, zh=zh) are a text and its Chinese
+    form: a call that gives the first without the second lacks Chinese."""
+    course = _course(tmp_path, checks=textwrap.dedent('''\
+        from grader.checks import fail, title
+        from support_texts import expect as check_that
+
+
+        def _local(x, why, why_zh=None):
+            if x:
+                fail(why, zh=why_zh)
+
+
+        @title("t", zh="标题")
+        def check_a(student):
+            check_that(1, "the sum is wrong")                   # 12: no Chinese
+            check_that(1, "the sum is wrong", "和不对")          # fine
+            check_that(1, "the sum is wrong", zh="")            # 14: empty
+            _local(1, why="too big")                            # 15: no Chinese
+            _local(1, "too big", why_zh="太大")                 # fine
+        '''))
+    (course / "exercises" / "01_mini" / "checks" / "support_texts.py").write_text(
+        textwrap.dedent('''\
+            from grader.checks import fail
+
+
+            def expect(value, en, zh=None):
+                if value:
+                    fail(en, zh=zh, evidence=str(value))
+            '''), encoding="utf-8")
+    found = audit.exercise_findings(course / "exercises" / "01_mini", "01_mini")
+    assert [(f.file.rsplit("/", 1)[1], f.line, f.message) for f in found] == [
+        ("public_texts.py", 12, "check_that('the sum is wrong') has no Chinese form (zh=)"),
+        ("public_texts.py", 14, "check_that('the sum is wrong') has no Chinese form (zh=)"),
+        ("public_texts.py", 15, "_local('too big') has no Chinese form (why_zh=)"),
+    ], found
