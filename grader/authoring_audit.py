@@ -14,7 +14,9 @@ claim_fail(en, zh=), pick(en, zh), a check's title (a check_* function needs
 @title(..., zh=...): its docstring alone is English only), CheckFailure or
 ClaimFailure built from a literal message, and the name=/what= of
 assert_tensor, assert_number and assert_equal when it is words rather than
-code ("mean batch loss" needs pick(en, zh); "outer(a, b)" is code). A Chinese
+code ("mean batch loss" needs pick(en, zh); "outer(a, b)" is code), and the
+call of a helper that hands two of its parameters on as a text and its Chinese
+form (`def expect(x, en, zh=None): fail(en, zh=zh)`, called as `expect(x, "...")`). A Chinese
 form that is empty, blank or without a single Chinese character counts as
 missing, and a Chinese f-string must use the same {placeholders} as the English.
 In exercise.yaml the schema requires every {en, zh} text; this adds the blank ones.
@@ -36,7 +38,8 @@ from grader.i18n import _
 API_MODULES = ("grader.checks", "grader.compare", "grader.i18n")
 API_NAMES = {"title", "hint", "fail", "claim_fail", "pick", "CheckFailure", "ClaimFailure",
              "assert_tensor", "assert_number", "assert_equal"}
-HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")  # Han, CJK punctuation
+# Han characters, and the CJK and full-width punctuation of a Chinese sentence.
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _parse(path: Path):
     try:
         return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None     # validate reports an unreadable file elsewhere; pytest reports the rest
+        return None     # a check file that does not parse fails its grading, loudly
 
 
 def check_file_findings(path: Path, rel: str) -> list[Finding]:
