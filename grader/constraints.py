@@ -53,22 +53,93 @@ import collections
 import dataclasses
 from collections import defaultdict
 
+from grader.i18n import N_, _
+
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
          ast.GeneratorExp)
-LOOP_WORDS = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
-              ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-              ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__"}
 
-# Why each dynamic way is not allowed: "<what> <why>, so it is not allowed here".
+# Every sentence below is a msgid of the grader's catalogue (grader.po), translated
+# with _() when the message is made: check_source runs once per grading, in the
+# language of that grading (runner.py), and nothing here is kept across gradings.
+# A loop, as the sentence that forbids it.
+LOOP_MESSAGES = {
+    ast.For: N_("a for loop is not allowed here"),
+    ast.AsyncFor: N_("a for loop is not allowed here"),
+    ast.While: N_("a while loop is not allowed here"),
+    ast.ListComp: N_("a list comprehension is not allowed here"),
+    ast.SetComp: N_("a set comprehension is not allowed here"),
+    ast.DictComp: N_("a dict comprehension is not allowed here"),
+    ast.GeneratorExp: N_("a generator expression is not allowed here"),
+}
+
+# Why each dynamic way is not allowed ("<what> <why>, so it is not allowed here"): the
+# kinds of reason, each with its whole sentences below.
 RUNS_CODE = "runs code the grader cannot read"
 REACHES_ANY = "can reach any function"
 REACHES_MODULE = "can reach any module"
 REACHES_OBJECT = "can reach any object in memory"
 REPLACES = "can reach or replace any function"
+REACHES_ATTRIBUTE = "can reach any attribute"
+
+# {code}: the code, as shown (`name`, `x.__dict__`, getattr(..., 'x')).
+HERE = {
+    RUNS_CODE: N_("{code} runs code the grader cannot read, so it is not allowed here"),
+    REACHES_ANY: N_("{code} can reach any function, so it is not allowed here"),
+    REACHES_MODULE: N_("{code} can reach any module, so it is not allowed here"),
+    REACHES_OBJECT: N_("{code} can reach any object in memory, so it is not allowed here"),
+    REPLACES: N_("{code} can reach or replace any function, so it is not allowed here"),
+    REACHES_ATTRIBUTE: N_("{code} can reach any attribute, so it is not allowed here"),
+}
+IMPORTING_HERE = {
+    RUNS_CODE: N_("importing {code} runs code the grader cannot read, so it is not allowed"
+                  " here"),
+    REACHES_ANY: N_("importing {code} can reach any function, so it is not allowed here"),
+    REACHES_MODULE: N_("importing {code} can reach any module, so it is not allowed here"),
+    REACHES_OBJECT: N_("importing {code} can reach any object in memory, so it is not allowed"
+                       " here"),
+    REPLACES: N_("importing {code} can reach or replace any function, so it is not allowed"
+                 " here"),
+    REACHES_ATTRIBUTE: N_("importing {code} can reach any attribute, so it is not allowed"
+                          " here"),
+}
+IN_A_MATCH_HERE = {
+    RUNS_CODE: N_("{code} in a match pattern runs code the grader cannot read, so it is not"
+                  " allowed here"),
+    REACHES_ANY: N_("{code} in a match pattern can reach any function, so it is not allowed"
+                    " here"),
+    REACHES_MODULE: N_("{code} in a match pattern can reach any module, so it is not allowed"
+                       " here"),
+    REACHES_OBJECT: N_("{code} in a match pattern can reach any object in memory, so it is"
+                       " not allowed here"),
+    REPLACES: N_("{code} in a match pattern can reach or replace any function, so it is not"
+                 " allowed here"),
+    REACHES_ATTRIBUTE: N_("{code} in a match pattern can reach any attribute, so it is not"
+                          " allowed here"),
+}
+# ... and the ones that are breaks anywhere in a file with rules ({where}: the line).
+ANYWHERE = {
+    RUNS_CODE: N_("{code} runs code the grader cannot read, so it is not allowed anywhere in"
+                  " a file with rules ({where})"),
+    REACHES_ANY: N_("{code} can reach any function, so it is not allowed anywhere in a file"
+                    " with rules ({where})"),
+    REACHES_MODULE: N_("{code} can reach any module, so it is not allowed anywhere in a file"
+                       " with rules ({where})"),
+    REACHES_OBJECT: N_("{code} can reach any object in memory, so it is not allowed anywhere"
+                       " in a file with rules ({where})"),
+    REPLACES: N_("{code} can reach or replace any function, so it is not allowed anywhere in"
+                 " a file with rules ({where})"),
+    REACHES_ATTRIBUTE: N_("{code} can reach any attribute, so it is not allowed anywhere in a"
+                          " file with rules ({where})"),
+}
+
+
+def _here(why: str, code: str, table=HERE) -> str:
+    """The sentence for a dynamic way `code` that `why`, in the current language."""
+    return _(table[why]).format(code=code)
 
 # Builtins that reach code by a name, a string or a namespace.
 DYNAMIC_BUILTINS = {
@@ -82,7 +153,7 @@ NAMESPACE_BUILTINS = {"eval", "exec", "compile", "globals", "vars", "setattr", "
                       "__builtins__"}
 
 DYNAMIC_ATTRIBUTES = {
-    "__dict__": "can reach any attribute", "__getattribute__": REACHES_ANY,
+    "__dict__": REACHES_ATTRIBUTE, "__getattribute__": REACHES_ANY,
     "__getattr__": REACHES_ANY, "__setattr__": REPLACES, "__delattr__": REPLACES,
     "__globals__": REPLACES, "__builtins__": REPLACES, "__code__": RUNS_CODE,
     "__closure__": REACHES_OBJECT, "__defaults__": REPLACES, "__kwdefaults__": REPLACES,
@@ -176,7 +247,7 @@ def import_aliases(tree: ast.AST) -> dict[str, str]:
 
 
 def canonical(name: str, aliases: dict[str, str]) -> str:
-    head, _, rest = name.partition(".")
+    head, _dot, rest = name.partition(".")
     full = aliases.get(head, head)
     full = {"np": "numpy", "F": "torch.nn.functional"}.get(full, full)
     return f"{full}.{rest}" if rest else full
@@ -196,7 +267,7 @@ def _line(source_lines: list[str], node: ast.AST) -> str:
     text = source_lines[n - 1].strip() if 0 < n <= len(source_lines) else ""
     if len(text) > 120:
         text = text[:117] + "..."
-    return f"line {n}: {text}"
+    return _("line {line}: {code}").format(line=n, code=text)
 
 
 def _raises_not_implemented(stmt: ast.AST) -> bool:
@@ -317,7 +388,7 @@ def _walk(root, env: tuple = ()):
 
 
 def _is_local(name: str, env: tuple) -> bool:
-    return any(name in names for names, _ in env)
+    return any(name in names for names, _is_class in env)
 
 
 # ------------------------------------------------------------------ the file
@@ -340,7 +411,7 @@ def _stored_names(stmt) -> set[str]:
     for part in parts:
         for node, env in _walk(part):
             if env:
-                if isinstance(node, ast.NamedExpr) and all(not c for _, c in env):
+                if isinstance(node, ast.NamedExpr) and all(not c for _names, c in env):
                     names.add(node.target.id)  # a walrus in a comprehension binds here
                 continue
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -417,7 +488,7 @@ class _File:
             nodes = list(_walk(root))
             self.spend(len(nodes))
             calls, parents = set(), {}
-            for node, _ in nodes:
+            for node, _env in nodes:
                 if isinstance(node, ast.Call):
                     calls.add(id(node.func))
                 for child in ast.iter_child_nodes(node):
@@ -447,7 +518,9 @@ class _File:
         if key not in cache:
             self.spend(facts.size)
             found = _judge(rule, self, facts, implicit=implicit, helper=helper)
-            cache[key] = (f"{found[1]} ({self.line(found[0])})" if found else None,
+            cache[key] = (_("{message} ({where})").format(message=found[1],
+                                                          where=self.line(found[0]))
+                          if found else None,
                           facts.globals, found)
         return cache[key]
 
@@ -533,7 +606,7 @@ class _Facts:
         self.size = len(nodes) + 1
         for node, env in nodes:
             if isinstance(node, LOOPS):
-                self.loops.append((node, LOOP_WORDS[type(node)]))
+                self.loops.append((node, _(LOOP_MESSAGES[type(node)])))
             if isinstance(node, ast.Name):
                 self.names.append(node)
                 if isinstance(node.ctx, ast.Load) and not _is_local(node.id, env):
@@ -550,8 +623,7 @@ class _Facts:
                 for attr in node.kwd_attrs:  # `case C(cdist=c)` reads C.cdist
                     why = DYNAMIC_ATTRIBUTES.get(attr)
                     if why:
-                        self.dynamic.append((node, f"`{attr}` in a match pattern {why},"
-                                                   " so it is not allowed here"))
+                        self.dynamic.append((node, _here(why, f"`{attr}`", IN_A_MATCH_HERE)))
                     else:
                         self.match_attrs.append((node, attr))
 
@@ -561,20 +633,22 @@ class _Facts:
             return  # the file's own name (followed), or not a builtin at all
         if name == "getattr":
             if not called:
-                self.dynamic.append((node, f"`getattr` used as a value {REACHES_ANY},"
-                                           " so it is not allowed here"))
+                self.dynamic.append((node, _("`getattr` used as a value can reach any"
+                                             " function, so it is not allowed here")))
             return  # a call: decided in _call
         if name == "locals" and not called:
             return
         why = DYNAMIC_BUILTINS.get(name)
         if why:
             what = f"`{name}()`" if called else f"`{name}`"
-            self.dynamic.append((node, f"{what} {why}, so it is not allowed here"))
+            self.dynamic.append((node, _here(why, what)))
 
-    def _module_named(self, node, name: str, what: str) -> bool:
+    def _module_named(self, node, name: str, what: str, table=HERE) -> bool:
+        """`what` (the code, or the module's name with IMPORTING_HERE) names a module
+        that reaches code by name: a break."""
         why = REPLACES if name.split(".")[0] in SELF_MODULES else _dynamic_module(name)
         if why:
-            self.dynamic.append((node, f"{what} {why}, so it is not allowed here"))
+            self.dynamic.append((node, _here(why, what, table)))
         return bool(why)
 
     def _attribute(self, file, node: ast.Attribute, called: bool, parents) -> None:
@@ -594,16 +668,16 @@ class _Facts:
                     all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
                 return  # `name in sys.modules`: a yes or no, no module
             if name is None:
-                self.dynamic.append((node, f"`sys.modules` {REACHES_MODULE}, so it is not allowed here"))
+                self.dynamic.append((node, _here(REACHES_MODULE, "`sys.modules`")))
             elif not self._module_named(node, name, f"`sys.modules[{name!r}]`"):
                 self.module_names.append((node, name, f"`sys.modules[{name!r}]`"))
             return
         if full in DYNAMIC_DOTTED:
-            self.dynamic.append((node, f"`{full}` {DYNAMIC_DOTTED[full]}, so it is not allowed here"))
+            self.dynamic.append((node, _here(DYNAMIC_DOTTED[full], f"`{full}`")))
             return
         why = DYNAMIC_ATTRIBUTES.get(node.attr)
         if why:
-            self.dynamic.append((node, f"`{raw}` {why}, so it is not allowed here"))
+            self.dynamic.append((node, _here(why, f"`{raw}`")))
             return
         if not called:  # a call is decided with the call
             self.attrs.append((node, raw, node.attr))
@@ -616,12 +690,12 @@ class _Facts:
         if isinstance(func, ast.Name) and func.id == "getattr" and func.id not in file.bindings:
             attr = _const_str(node.args[1]) if len(node.args) >= 2 else None
             if attr is None:
-                self.dynamic.append((node, f"getattr with a computed name {REACHES_ANY},"
-                                           " so it is not allowed here"))
+                self.dynamic.append((node, _("getattr with a computed name can reach any"
+                                             " function, so it is not allowed here")))
                 return
             why = DYNAMIC_ATTRIBUTES.get(attr)
             if why:
-                self.dynamic.append((node, f"getattr(..., {attr!r}) {why}, so it is not allowed here"))
+                self.dynamic.append((node, _here(why, f"getattr(..., {attr!r})")))
                 return
             self.getattrs.append((node, attr, file.resolves_to_module(node.args[0])))
             return
@@ -634,7 +708,7 @@ class _Facts:
     def _import(self, node) -> None:
         modules = [m for m in _module_of_import(node) if m]
         for module in modules:
-            self._module_named(node, module, f"importing `{module}`")
+            self._module_named(node, module, f"`{module}`", IMPORTING_HERE)
         names = []
         if isinstance(node, ast.ImportFrom):
             for a in node.names:
@@ -645,7 +719,7 @@ class _Facts:
                     _dynamic_module(full) or DYNAMIC_DOTTED.get(canonical(full, {})) or \
                     (REACHES_MODULE if full == "sys.modules" else None)
                 if why:
-                    self.dynamic.append((node, f"importing `{full}` {why}, so it is not allowed here"))
+                    self.dynamic.append((node, _here(why, f"`{full}`", IMPORTING_HERE)))
                 else:
                     names.append(full)
         first = [a.name for a in node.names] + modules[:1]
@@ -662,7 +736,7 @@ class _RuleView:
         self.banned = set(rule.forbidden_names)
         self.allowed = rule.allowed_calls
         self.attributes = getattr(rule, "allowed_attributes", None)
-        self.listed = ", ".join(f".{a}" for a in self.attributes or ()) or "none"
+        self.listed = ", ".join(f".{a}" for a in self.attributes or ())  # "" is none
         self.restricts_calls = bool(self.forbidden) or self.allowed is not None
 
 
@@ -685,37 +759,48 @@ def _judge(rule, file: _File, facts: _Facts, *, implicit: bool, helper: str):
     add = found.append
     if not implicit:
         if rule.no_loops and facts.loops:
-            found += [(node, f"{word} is not allowed here") for node, word in facts.loops]
+            found += facts.loops
         if v.banned:
-            found += [(n, f"using `{n.id}` is not allowed here") for n in facts.names if n.id in v.banned]
-            for node, names, _ in facts.imports:
+            found += [(n, _("using {code} is not allowed here").format(code=f"`{n.id}`"))
+                      for n in facts.names if n.id in v.banned]
+            for node, names, _from in facts.imports:
                 for name in names:
                     if name and name.split(".")[0] in v.banned:
-                        add((node, f"importing `{name}` is not allowed here"))
+                        add((node, _("importing {code} is not allowed here").format(
+                            code=f"`{name}`")))
                         break
-            found += [(node, f"using {what} is not allowed here")
+            found += [(node, _("using {code} is not allowed here").format(code=what))
                       for node, name, what in facts.module_names if name.split(".")[0] in v.banned]
     check_attributes = v.attributes is not None and not implicit
 
-    def attribute(node, attr, what, raw_what):
+    def attribute(node, attr, what, raw=None):
+        """`what`: the code as shown; `raw`: the expression the attribute is read in
+        (None: through getattr)."""
         if attr in v.bad_last:
-            add((node, f"using {what} is not allowed here"))
+            add((node, _("using {code} is not allowed here").format(code=what)))
         elif check_attributes and attr not in v.attributes:
-            add((node, f"using `.{attr}` ({raw_what}) is not allowed here;"
-                       f" allowed attributes: {v.listed}"))
+            listed = v.listed or _("none")
+            if raw is None:
+                text = _("using `.{attr}` (through getattr) is not allowed here; allowed"
+                         " attributes: {allowed}").format(attr=attr, allowed=listed)
+            else:
+                text = _("using `.{attr}` (in `{code}`) is not allowed here; allowed"
+                         " attributes: {allowed}").format(attr=attr, code=raw, allowed=listed)
+            add((node, text))
 
     for node, attr, module in facts.getattrs:
         if module and v.restricts_calls:
-            add((node, f"getattr on the module `{module}` can reach any of its functions,"
-                       " so it is not allowed here"))
+            add((node, _("getattr on the module `{module}` can reach any of its functions,"
+                         " so it is not allowed here").format(module=module)))
         else:
-            attribute(node, attr, f"getattr(..., {attr!r})", "through getattr")
+            attribute(node, attr, f"getattr(..., {attr!r})")
     if v.bad_last or check_attributes:
         for node, raw, attr in facts.attrs:
-            attribute(node, attr, f"`{raw}`", f"in `{raw}`")
+            attribute(node, attr, f"`{raw}`", raw)
         for node, attr in facts.match_attrs:
             if attr in v.bad_last:
-                add((node, f"using `{attr}` in a match pattern is not allowed here"))
+                add((node, _("using `{attr}` in a match pattern is not allowed here").format(
+                    attr=attr)))
     if v.restricts_calls:
         forbidden, allowed = v.forbidden, v.allowed
         for node, raw, called, kind in facts.calls:
@@ -725,20 +810,27 @@ def _judge(rule, file: _File, facts: _Facts, *, implicit: bool, helper: str):
             own_torch_call = helper and isinstance(func, ast.Attribute) and func.attr == helper
             if kind == "local":
                 if allowed is not None and not implicit:
-                    add((node, f"calling `{raw}` is not allowed here; allowed: {', '.join(allowed)}"))
+                    add((node, _("calling `{call}` is not allowed here; allowed: {allowed}")
+                         .format(call=raw, allowed=", ".join(allowed))))
                 continue
             if forbidden and not own_torch_call and any(call_matches(called, b) for b in forbidden):
-                alias = f" ({called})" if isinstance(func, ast.Name) and called != raw else ""
-                add((node, f"calling `{raw}`{alias} is not allowed here"))
+                if isinstance(func, ast.Name) and called != raw:   # an imported alias
+                    text = _("calling `{call}` ({name}) is not allowed here").format(
+                        call=raw, name=called)
+                else:
+                    text = _("calling `{call}` is not allowed here").format(call=raw)
+                add((node, text))
                 continue
             if allowed is not None and not own_torch_call and \
                     not _allowed_call(func, raw, called, allowed):
-                add((node, f"calling `{raw}` is not allowed here; allowed: {', '.join(allowed)}"))
+                add((node, _("calling `{call}` is not allowed here; allowed: {allowed}")
+                     .format(call=raw, allowed=", ".join(allowed))))
         if forbidden:
-            for node, _, names in facts.imports:
+            for node, _modules, names in facts.imports:
                 for full in names:
                     if any(call_matches(full, b) for b in forbidden):
-                        add((node, f"importing `{full}` is not allowed here"))
+                        add((node, _("importing {code} is not allowed here").format(
+                            code=f"`{full}`")))
                         break
     if not found:
         return None
@@ -767,8 +859,9 @@ class _Step:
 
     def words(self, file: _File) -> str:
         line = getattr(self.node, "lineno", 0)
-        return (f"calls {self.name}() (line {line})" if self.called
-                else f"uses `{self.name}` (line {line})")
+        if self.called:
+            return _("calls {name}() (line {line})").format(name=self.name, line=line)
+        return _("uses `{name}` (line {line})").format(name=self.name, line=line)
 
 
 class Breaks(dict):
@@ -815,14 +908,15 @@ def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
                     while isinstance(base, (ast.Attribute, ast.Subscript)):
                         base = base.value
                     if not (isinstance(base, ast.Name) and _is_local(base.id, env)):
-                        roots.append((value, f"line {node.lineno} stores a value into"
-                                             f" `{describe(t)}`, which library code may run"
-                                             " inside this function"))
+                        roots.append((value, _("line {line} stores a value into `{code}`,"
+                                               " which library code may run inside this"
+                                               " function").format(line=node.lineno,
+                                                                   code=describe(t))))
                         break
         if isinstance(node, ast.ClassDef) and _intercepts(node):
-            roots.append((node, f"the class {node.name} (line {node.lineno}) can take over"
-                                " torch or NumPy calls, so its methods may run inside this"
-                                " function"))
+            roots.append((node, _("the class {name} (line {line}) can take over torch or"
+                                  " NumPy calls, so its methods may run inside this function")
+                          .format(name=node.name, line=node.lineno)))
     # Own functions handed to library code at import: callbacks, registrations, decorators.
     for stmt in file.tree.body:
         for node, env in file.walked(stmt)[0]:
@@ -831,18 +925,21 @@ def _implicit_roots(file: _File) -> list[tuple[ast.AST, str]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if any(not (isinstance(d, ast.Name) and d.id in file.own)
                        for d in node.decorator_list):
-                    roots.append((node, f"{node.name}() (line {node.lineno}) is decorated by"
-                                        " library code, which may run it inside this function"))
+                    roots.append((node, _("{name}() (line {line}) is decorated by library"
+                                          " code, which may run it inside this function")
+                                  .format(name=node.name, line=node.lineno)))
             if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
                                                    and node.func.id in file.own):
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     if isinstance(arg, ast.Name) and arg.id in file.own:
                         for d in file.bindings.get(arg.id, []):
-                            roots.append((d, f"line {node.lineno} hands {arg.id}() to library"
-                                             " code, which may run it inside this function"))
+                            roots.append((d, _("line {line} hands {name}() to library"
+                                               " code, which may run it inside this function")
+                                          .format(line=node.lineno, name=arg.id)))
                     elif isinstance(arg, ast.Lambda):
-                        roots.append((arg, f"line {node.lineno} hands a lambda to library code,"
-                                           " which may run it inside this function"))
+                        roots.append((arg, _("line {line} hands a lambda to library code,"
+                                             " which may run it inside this function")
+                                      .format(line=node.lineno)))
     return roots
 
 
@@ -876,9 +973,15 @@ def _reach(rule, file: _File, name: str, *, roots, implicit: bool, ruled: set[st
                 while path is not None:
                     steps.append(path[0])
                     path = path[1]
-                prefix = ("it " + ", which ".join(s.words(file) for s in reversed(steps))
-                          + ", where ") if steps else ""
-                best = (key, prefix + message)
+                if steps:
+                    steps.reverse()
+                    chain = steps[0].words(file)
+                    for step in steps[1:]:
+                        chain = _("{steps}, which {step}").format(steps=chain,
+                                                                  step=step.words(file))
+                    message = _("it {steps}, where {message}").format(steps=chain,
+                                                                     message=message)
+                best = (key, message)
             if depth == 0:
                 break  # a break in the function's own code comes first
             continue
@@ -900,34 +1003,42 @@ def _file_wide(file: _File, ruled: set[str]) -> str | None:
     """The first way anywhere in the file to replace a function after its source was read."""
     findings = []
 
-    def add(node, text):
-        findings.append(_Finding(node, f"{text}, so it is not allowed anywhere in a file with"
-                                       f" rules ({file.line(node)})"))
+    def add(node, sentence, **fields):
+        """`sentence`: a msgid that ends "... anywhere in a file with rules ({where})"."""
+        findings.append(_Finding(node, _(sentence).format(where=file.line(node), **fields)))
 
     for node, env in file.everything():
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and \
                 not _is_local(node.id, env) and node.id not in file.bindings:
             if node.id in NAMESPACE_BUILTINS or (node.id == "locals" and not env):
-                add(node, f"`{node.id}` {DYNAMIC_BUILTINS[node.id]}")
+                add(node, ANYWHERE[DYNAMIC_BUILTINS[node.id]], code=f"`{node.id}`")
         elif isinstance(node, ast.Attribute):
             if node.attr in NAMESPACE_ATTRIBUTES:
-                add(node, f"`{describe(node)}` {REPLACES}")
+                add(node, ANYWHERE[REPLACES], code=f"`{describe(node)}`")
             elif isinstance(node.ctx, (ast.Store, ast.Del)):
                 if node.attr in NAMESPACE_STORES:
-                    add(node, f"changing `{describe(node)}` {REPLACES}")
+                    add(node, N_("changing `{code}` can reach or replace any function, so"
+                                 " it is not allowed anywhere in a file with rules ({where})"),
+                        code=describe(node))
                 elif node.attr in ruled:
-                    add(node, f"changing `{describe(node)}` can replace {node.attr}()")
+                    add(node, N_("changing `{code}` can replace {name}(), so it is not"
+                                 " allowed anywhere in a file with rules ({where})"),
+                        code=describe(node), name=node.attr)
         elif isinstance(node, ast.Global):
             for name in node.names:
                 if name in ruled:
-                    add(node, f"`global {name}` can replace {name}()")
+                    add(node, N_("`global {name}` can replace {name}(), so it is not allowed"
+                                 " anywhere in a file with rules ({where})"), name=name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for module in _module_of_import(node) + [a.name for a in node.names
                                                      if isinstance(node, ast.Import)]:
                 if module and module.split(".")[0] in SELF_MODULES:
-                    add(node, f"importing `{module}` (this file itself) {REPLACES}")
+                    add(node, N_("importing `{module}` (this file itself) can reach or"
+                                 " replace any function, so it is not allowed anywhere in a"
+                                 " file with rules ({where})"), module=module)
     for node in file.bindings.get("__getattr__", []):
-        add(node, "a module-level `__getattr__` can answer for any function")
+        add(node, N_("a module-level `__getattr__` can answer for any function, so it is"
+                     " not allowed anywhere in a file with rules ({where})"))
     return min(findings, key=lambda f: f.key).message if findings else None
 
 
@@ -949,9 +1060,9 @@ def check_source(tree: ast.Module, source: str, rules) -> Breaks:
             raise _TooLarge
         return _check(tree, source, rules, breaks)
     except _TooLarge:
-        message = ("your file is too large or too tangled for its rules to be checked (over"
-                   f" {MAX_RULED_SOURCE // 1024} KB, or more than {MAX_STEPS:,} steps);"
-                   " a solution needs far less code")
+        message = _("your file is too large or too tangled for its rules to be checked"
+                    " (over {kb} KB, or more than {steps} steps); a solution needs far less"
+                    " code").format(kb=MAX_RULED_SOURCE // 1024, steps=f"{MAX_STEPS:,}")
         for rule in rules:
             for name in rule.functions:
                 breaks[name] = message
@@ -989,7 +1100,8 @@ def _check(tree: ast.Module, source: str, rules, breaks: Breaks) -> Breaks:
                         implicit_found[key] = _reach(rule, file, "", roots=[root], implicit=True,
                                                      ruled=set(), all_ruled=set(), reached=set())
                     if implicit_found[key]:
-                        message = f"{how}; there {implicit_found[key]}"
+                        message = _("{how}; there {message}").format(
+                            how=how, message=implicit_found[key])
                         break
             breaks.reaches[name] = reached
             if message:
@@ -1004,24 +1116,27 @@ def _single_expression(file: _File, defs) -> str | None:
         body = _body_without_docstring(node)
         if len(body) != 1 or not isinstance(body[0], ast.Return):
             where = body[1] if len(body) > 1 else (body[0] if body else node)
-            return f"the body must be a single `return <expression>` ({file.line(where)})"
+            return _("the body must be a single `return <expression>` ({where})").format(
+                where=file.line(where))
     return None
 
 
 def check_runtime_calls(rule, torch_calls: list[str]) -> str | None:
     """The first traced torch call that breaks `rule`; else None.
 
-    Tensor methods are skipped unless a rule names one (`Tensor.outer`): at run
-    time `2 * x` and `x.mul(x)` look the same, and operators are always allowed.
-    The ast check sees method calls in the source.
+    Tensor methods are skipped unless a rule names one (`Tensor.outer` or
+    `torch.Tensor.outer`): at run time `2 * x` and `x.mul(x)` look the same, and
+    operators are always allowed. The ast check sees method calls in the source.
     """
     for called in torch_calls:
         method = called.startswith("Tensor.")
         for bad in rule.forbidden_calls:
-            if (bad.startswith("Tensor.") or not method) and call_matches(called, bad):
-                return f"your code called {bad} (found at run time)"
+            if (bad.startswith(("Tensor.", "torch.Tensor.")) or not method) and \
+                    call_matches(called, bad):
+                return _("your code called {name} (found at run time)").format(name=bad)
         if method or rule.allowed_calls is None:
             continue
         if not any(call_matches(called, a) for a in rule.allowed_calls):
-            return f"your code called {called}, which is not allowed here (found at run time)"
+            return _("your code called {name}, which is not allowed here (found at run"
+                     " time)").format(name=called)
     return None
