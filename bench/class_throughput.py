@@ -175,7 +175,7 @@ def run_baseline(course: Path, work: Path, items, workers: int, timeout_s: float
                "DRILL_RESULT": str(folder / "result.json")}
         try:
             subprocess.run([sys.executable, "-m", "pytest", *files, "-p", "drill_baseline",
-                            "-c", str(ini), "--rootdir", str(checks), "-q",
+                            "-c", str(ini), "--rootdir", str(checks), "-q", "--tb=native",
                             "-p", "no:cacheprovider", "--import-mode=importlib"],
                            cwd=folder, env=env, capture_output=True, timeout=timeout_s)
         except subprocess.TimeoutExpired:

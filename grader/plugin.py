@@ -69,6 +69,18 @@ def _title(fn) -> str:
     return fn.__name__.removeprefix("check_").replace("_", " ")
 
 
+def _record(item) -> CheckRecord:
+    fn, path = item.obj, item.path.name
+    return CheckRecord(
+        id=f"{path}::{item.name}",
+        title=_title(fn),
+        function=getattr(fn, "_drill_target", ""),
+        points=float(getattr(fn, "_drill_points", 1.0)),
+        visibility="hidden" if path.startswith("hidden_") else "visible",
+        hint=text_of(getattr(fn, "_drill_hint", "")),
+    )
+
+
 # The jail's fixed phrases about a call (grader/jail/child.py), in the grading's language.
 _JAIL_PHRASES = [
     (r"grad mode was left enabled", N_("grad mode was left enabled")),
@@ -130,19 +142,30 @@ class _CallWatch:
 
 
 class DrillPlugin:
-    def __init__(self, session, exercise, salt: str, device: str, broken: dict[str, str],
-                 load_problem: StudentImportError | None = None, on_collected=None):
-        self.session = session
-        self.on_collected = on_collected   # called with the number of checks (the budget)
+    """The checks of one exercise, collected once; `begin()` starts each grading."""
+
+    def __init__(self, exercise, salt: str):
         self.exercise = exercise
         self.salt = salt
+        self.function_names = {f.name for f in exercise.functions}
+        self.items: list = []             # the collected checks, in the order they run
+        self.begin(None, "cpu", {})
+
+    def begin(self, session, device: str, broken: dict[str, str],
+              load_problem: StudentImportError | None = None) -> None:
+        """A new grading: its jail session, rule breaks and load problem; fresh records."""
+        self.session = session
         self.device_name = device
         self.broken = broken
         self.load_problem = load_problem
-        self.function_names = {f.name for f in exercise.functions}
-        self.records: dict[str, CheckRecord] = {}
-        self.probed: set[str] = set()    # functions already called on 'meta' (device_probe)
-        self.order: list[str] = []
+        self.probed: set[str] = set()    # functions already called on a simulated GPU
+        # Titles and hints in the language of this grading.
+        self.records: dict[str, CheckRecord] = {item.nodeid: _record(item) for item in self.items}
+        self.order: list[str] = [item.nodeid for item in self.items]
+
+    def finished(self) -> list[CheckRecord]:
+        """This grading's records, in the order the checks ran."""
+        return [self.records[nid] for nid in self.order]
 
     def device_probe(self, function: str) -> None:
         """Once per function and grading on the CPU: call it again with its tensors on a
@@ -206,26 +229,12 @@ class DrillPlugin:
     def device(self):
         return self.device_name
 
-    # -- collection
+    # -- collection (once per session: ResidentChecks runs the items for every grading)
     def pytest_collection_modifyitems(self, items):
         # Every visible check runs before any hidden one: nothing the student's
         # code keeps from a hidden check's inputs can come back in a visible one.
         items.sort(key=lambda item: item.path.name.startswith("hidden_"))
-        for item in items:
-            fn = item.obj
-            path = item.path.name
-            record = CheckRecord(
-                id=f"{path}::{item.name}",
-                title=_title(fn),
-                function=getattr(fn, "_drill_target", ""),
-                points=float(getattr(fn, "_drill_points", 1.0)),
-                visibility="hidden" if path.startswith("hidden_") else "visible",
-                hint=text_of(getattr(fn, "_drill_hint", "")),
-            )
-            self.records[item.nodeid] = record
-            self.order.append(item.nodeid)
-        if self.on_collected is not None:
-            self.on_collected(len(items))
+        self.items = list(items)
 
     def pytest_runtest_logstart(self, nodeid, location):
         record = self.records.get(nodeid)
@@ -245,6 +254,20 @@ class DrillPlugin:
             raise spent
 
     # -- outcomes
+    @pytest.hookimpl(tryfirst=True, specname="pytest_runtest_makereport")
+    def pytest_runtest_makereport_failure(self, item, call):
+        """A failure's report, without pytest's formatted traceback: the record (made from
+        the exception itself, below) is what a grading reports, and formatting a long
+        traceback cost more than many checks."""
+        excinfo = call.excinfo
+        if excinfo is None or not isinstance(excinfo.value, Exception) or \
+                isinstance(excinfo.value, pytest.skip.Exception):
+            return None   # pytest's own report
+        return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1),
+                                 "failed", f"{excinfo.typename}: {excinfo.value}"[:2000],
+                                 call.when, (), call.duration, call.start, call.stop,
+                                 user_properties=item.user_properties)
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield

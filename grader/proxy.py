@@ -412,6 +412,9 @@ class _Jail:
         return status
 
 
+MAX_CALLABLES = 2000   # module functions the jail may name at load
+
+
 class Session:
     """A student's submission, served by a jail that restarts when it dies."""
 
@@ -429,6 +432,7 @@ class Session:
         self.seq = 0  # numbers each request; the jail's reply must carry it back
         self.last_call = CallInfo()
         self.hooks = NoHooks()
+        self.module_callables: dict[str, str] = {}
         # Bounds of the check process (course limits): what one reply may hold,
         # how many items a handle may yield, and the grading's time budget.
         limits = config.get("limits") or {}
@@ -542,6 +546,12 @@ class Session:
             status = "timeout" if died.reason == "timeout" else "crashed"
             self.import_failure = StudentImportError(status, str(died))
             raise self.import_failure from None
+        # The module's functions by name, as the jail tells it (a claim): it only
+        # spares a round trip per call (Student.__getattr__), never decides anything.
+        named = header.get("callables")
+        self.module_callables = {k[:200]: v[:200] for k, v in list(named.items())[:MAX_CALLABLES]
+                                 if type(k) is str and type(v) is str} \
+            if isinstance(named, dict) else {}
         if not header.get("ready"):
             error = header.get("error", {})
             jail.kill()
@@ -696,7 +706,7 @@ class Session:
             if obj._generation != self.generation:
                 raise StaleHandle(_("an object from before the student process was restarted"
                                     " cannot be used any more"))
-            return {"t": "ref", "id": obj._id}
+            return {"t": "ref", "id": obj._ref()}
         if isinstance(obj, Fn):
             # A function as data: built in the jail by the grader's own builder.
             built, _unused = self.ask("build", 0, _("building a function for your code"),
@@ -724,11 +734,23 @@ class Handle:
             raise StaleHandle(_("this {type} lived in a student process that has since stopped"
                                 " (after a timeout or crash)").format(type=self.type_name))
 
+    def _ref(self) -> int:
+        """The jail's id of this object. A module function named without a round trip
+        (Student.__getattr__) gets its id the first time something needs it."""
+        if self._id is None:
+            name = self._module_attr
+            found, _unused = self._session.ask("getattr", 0, name, name, name=name)
+            if not isinstance(found, Handle):
+                raise StudentError(name, {"type": "TypeError", "message": _(
+                    "{name} is no longer a function or an object").format(name=name)})
+            object.__setattr__(self, "_id", found._id)
+        return self._id
+
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
         self._check()
-        value, _unused = self._session.ask("getattr", self._id, f"{self.type_name}.{name}",
+        value, _unused = self._session.ask("getattr", self._ref(), f"{self.type_name}.{name}",
                                            self._origin, name=name)
         return value
 
@@ -743,14 +765,14 @@ class Handle:
 
     def __getitem__(self, key):
         self._check()
-        value, _unused = self._session.ask("getitem", self._id, f"{self.type_name}[...]",
+        value, _unused = self._session.ask("getitem", self._ref(), f"{self.type_name}[...]",
                                            key=key)
         return value
 
     def __len__(self):
         self._check()
         try:
-            value, _unused = self._session.ask("len", self._id, f"len({self.type_name})")
+            value, _unused = self._session.ask("len", self._ref(), f"len({self.type_name})")
         except StudentError as e:
             if e.type_name == "TypeError":  # no len(): let list() and friends fall back
                 raise TypeError(e.message) from None
@@ -771,7 +793,7 @@ class Handle:
 
     def __iter__(self):
         self._check()
-        it, _unused = self._session.ask("iter", self._id, f"iter({self.type_name})")
+        it, _unused = self._session.ask("iter", self._ref(), f"iter({self.type_name})")
         if not isinstance(it, Handle):
             raise StudentError(f"iter({self.type_name})",
                                {"type": "TypeError", "message": _("not an iterator")})
@@ -812,6 +834,11 @@ class Student:
             raise AttributeError(name)
         session = self._session
         session.hooks.before_call(name)
+        session.start()
+        if name in session.module_callables:
+            # A function of the module: called by name, so no round trip is needed here.
+            return Handle(session, None, session.module_callables[name], session.generation,
+                          origin=name, module_attr=name)
         try:
             value, _unused = session.ask("getattr", 0, name, name, name=name)
         except StudentError as e:

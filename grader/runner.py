@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import io
 import os
 import contextlib
 import stat
@@ -31,10 +30,11 @@ MAX_SOURCE_BYTES = 1024 * 1024
 PYTEST_INI = Path(__file__).with_name("pytest_checks.ini")
 
 
-# pytest plugins a grading has no use for. Each costs time on every run, and
-# unraisableexception/threadexception collect garbage around every check.
+# pytest plugins a grading has no use for. unraisableexception/threadexception
+# collect garbage around every check; the terminal reporter would keep every
+# report of a resident session (grader.resident) for a summary nobody reads.
 UNUSED_PYTEST_PLUGINS = [
-    arg for name in ("cacheprovider", "warnings", "stepwise", "logging", "faulthandler",
+    arg for name in ("terminal", "cacheprovider", "warnings", "stepwise", "logging", "faulthandler",
                      "junitxml", "doctest", "pastebin", "legacypath", "unraisableexception",
                      "threadexception", "setuponly", "setupplan")
     for arg in ("-p", f"no:{name}")
@@ -50,6 +50,7 @@ class Grader:
     course: object
     zygote: ZygoteClient
     warmed: bool = False
+    resident: dict = None       # open pytest sessions (grader.resident), the newest last
 
     @classmethod
     def start(cls, course, zygote: ZygoteClient | None = None) -> "Grader":
@@ -61,7 +62,39 @@ class Grader:
         return cls(course=course, zygote=zygote)
 
     def close(self) -> None:
+        # The zygote first: it kills any jail still running, so a grading that was
+        # interrupted (Ctrl-C) ends at once and its pytest session can close.
         self.zygote.close()
+        for checks in (self.resident or {}).values():
+            checks.close()
+        self.resident = {}
+
+    RESIDENT_SESSIONS = 4   # exercises whose pytest sessions stay open in one check process
+
+    def checks_of(self, exercise, include_hidden: bool):
+        """The resident pytest session (grader.resident) of an exercise's check files."""
+        files = [str(p) for p in exercise.check_files(include_hidden)]
+        if not files:
+            return None
+        key = (str(exercise.checks_dir), tuple(files))
+        opened = self.resident = self.resident if self.resident is not None else {}
+        if key in opened:
+            opened[key] = opened.pop(key)   # the newest last
+            return opened[key]
+        while len(opened) >= self.RESIDENT_SESSIONS:
+            opened.pop(next(iter(opened))).close()
+        from grader.plugin import DrillPlugin
+        from grader.resident import ResidentChecks
+        modules = files + [str(p) for p in exercise.support_files()]
+        # --confcutdir: no conftest.py above the checks folder (a course kept inside a
+        # project with its own tests) joins a grading.
+        args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
+                "--confcutdir", str(exercise.checks_dir),
+                "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
+        opened[key] = ResidentChecks(args, DrillPlugin(exercise, self.course.salt),
+                                     str(exercise.checks_dir),
+                                     prepare=lambda: _forget_other_exercises_checks(modules))
+        return opened[key]
 
     def warm_up(self) -> None:
         """Pay the one-time costs in the check process before the first grading."""
@@ -146,8 +179,13 @@ class Grader:
 
         load_problem = StudentImportError(*problem) if problem else None
         try:
-            records = run_checks(exercise, session, self.course.salt, device, broken,
-                                 load_problem, include_hidden, on_collected=counted)
+            checks = self.checks_of(exercise, include_hidden)
+
+            def begin(plugin, count: int) -> None:
+                plugin.begin(session, device, broken, load_problem)
+                counted(count)
+
+            records = checks.run(begin) if checks is not None else []
         finally:
             session.close()
         if load_problem is None and session.import_failure is not None:
@@ -262,28 +300,6 @@ def _unbounded_children():
     finally:
         if lifted:
             resource.setrlimit(resource.RLIMIT_DATA, lifted)
-
-
-def run_checks(exercise, session, salt, device, broken, load_problem, include_hidden,
-               on_collected=None):
-    import pytest
-    from grader.plugin import DrillPlugin
-
-    plugin = DrillPlugin(session, exercise, salt, device, broken, load_problem,
-                         on_collected=on_collected)
-    files = [str(p) for p in exercise.check_files(include_hidden)]
-    if not files:
-        return []
-    # --confcutdir: no conftest.py above the checks folder (a course kept inside a
-    # project with its own tests) joins a grading.
-    args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
-            "--confcutdir", str(exercise.checks_dir),
-            "-q", "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
-    # The check process prints nothing of pytest's own: the result is the report.
-    with importable_checks(exercise, files), contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        pytest.main(args, plugins=[plugin])
-    return [plugin.records[nid] for nid in plugin.order]
 
 
 @contextlib.contextmanager

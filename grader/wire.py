@@ -170,14 +170,12 @@ def recv_frame(sock: socket.socket, limits: Limits = RESULTS,
 # --------------------------------------------------------------- encoding
 
 def tensor_bytes(t: torch.Tensor) -> bytes:
-    """The raw bytes of a plain, contiguous CPU tensor."""
+    """The raw bytes of a plain CPU tensor (made contiguous)."""
     if t.numel() == 0:
         return b""
-    # A fresh 1-D buffer: reshape alone may keep an odd stride on a size-1
-    # dimension, which a dtype view refuses.
-    flat = torch.empty(t.numel(), dtype=t.dtype)
-    flat.copy_(t.reshape(-1))
-    return flat.view(torch.uint8).numpy().tobytes()
+    # reshape(-1) of a contiguous tensor has stride 1 (a size-1 dimension may keep
+    # an odd stride, which a dtype view refuses, but a flat one cannot).
+    return t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
 
 
 class Encoder:
@@ -292,7 +290,8 @@ class Encoder:
                 plain = plain.resolve_conj()
             if plain.is_neg():
                 plain = plain.resolve_neg()
-            plain = plain.to("cpu").contiguous()
+            if plain.device.type != "cpu":
+                plain = plain.to("cpu")
             data = tensor_bytes(plain)
         node = {"t": "tensor", "dtype": str(plain.dtype).removeprefix("torch."),
                 "shape": list(plain.shape), "buf": self._buffer(data)}
@@ -465,15 +464,13 @@ class Decoder:
         if dtype is None:
             raise ProtocolError("unknown tensor dtype")
         shape, data = _shape(node, self.limits), self._buf(node)
-        itemsize = torch.empty((), dtype=dtype).element_size()
-        if math.prod(shape) * itemsize != len(data):
+        if math.prod(shape) * dtype.itemsize != len(data):
             raise ProtocolError("tensor size does not match its shape")
         if not len(data):
             t = torch.empty(shape, dtype=dtype)
         else:
             # One aligned copy of exactly the bytes already received.
-            t = torch.empty(len(data), dtype=torch.uint8)
-            t.numpy()[:] = np.frombuffer(data, dtype=np.uint8)
+            t = torch.from_numpy(np.frombuffer(data, dtype=np.uint8).copy())
             t = t.view(dtype).reshape(shape)
         if node.get("requires_grad") and (t.is_floating_point() or t.is_complex()):
             t.requires_grad_(True)

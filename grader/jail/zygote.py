@@ -216,7 +216,10 @@ def _serve(sock: socket.socket) -> None:
             shutil.rmtree(scratch_of.pop(pid, ""), ignore_errors=True)
         else:
             reply = {"error": "unknown op"}
-        sock.send(json.dumps(reply).encode())
+        try:
+            sock.send(json.dumps(reply).encode())
+        except OSError:   # the check process closed its end (Ctrl-C mid-grading): stop
+            break
     for pid, scratch in scratch_of.items():
         try:
             os.killpg(pid, signal.SIGKILL)
