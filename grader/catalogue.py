@@ -7,8 +7,12 @@
 
 A msgid is the literal first argument of `_()`, `N_()` or `ngettext()` (and
 ngettext's second) anywhere in grader/, found by walking the source with
-`ast`, plus the `{% trans %}` blocks and `_()` calls of the jinja2 templates
-in grader/templates/ (jinja2's own extractor). The same walk is what the test
+`ast`; the help of the command line: the literal `help=` (`short_help=`,
+`epilog=`) of a click option, argument or command, and the docstring of a
+function decorated as a click command or group (as click shows it: cleaned,
+up to a form feed), translated when the help is rendered (grader/cli.py);
+plus the `{% trans %}` blocks and `_()` calls of the jinja2 templates in
+grader/templates/ (jinja2's own extractor). The same walk is what the test
 of the catalogue uses, so a sentence the code shows can never lack its
 translation unnoticed. Placeholders are str.format's `{name}` in Python and
 `%(name)s` in templates; a translation must keep exactly the same ones.
@@ -20,6 +24,7 @@ Development tooling only: the grader reads grader.mo through the standard
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import shutil
 import struct
@@ -33,6 +38,11 @@ TEMPLATES = PACKAGE / "templates"
 PO = PACKAGE / "locale" / "zh" / "LC_MESSAGES" / "grader.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2}
+# click's decorators whose help texts are msgids (grader/cli.py translates them).
+HELP_CALLS = {"option", "argument", "command", "group", "version_option", "help_option",
+              "password_option", "confirmation_option"}
+HELP_KEYWORDS = ("help", "short_help", "epilog")
+COMMAND_DECORATORS = {"command", "group"}
 
 HEADER = """\
 # Simplified Chinese messages of the torch-drills grader.
@@ -76,6 +86,31 @@ def _called_name(node: ast.Call) -> str:
     return ""
 
 
+def _last_name(node) -> str:
+    """`option` for click.option(...), main.command(...), option(...); else ""."""
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def help_texts(tree: ast.AST):
+    """(line, text) of every help text of the command line in a module (see the docstring)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _last_name(node) in HELP_CALLS:
+            for kw in node.keywords:
+                if kw.arg in HELP_KEYWORDS and isinstance(kw.value, ast.Constant) and \
+                        isinstance(kw.value.value, str) and kw.value.value.strip():
+                    yield kw.value.lineno, inspect.cleandoc(kw.value.value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                any(_last_name(d) in COMMAND_DECORATORS for d in node.decorator_list):
+            doc = ast.get_docstring(node, clean=True)
+            if doc and doc.partition("\f")[0].strip():
+                yield node.lineno, doc.partition("\f")[0]
+
+
 def python_messages(package: Path = PACKAGE, problems: list | None = None) -> dict[str, Message]:
     """msgid -> Message for every _()/N_()/ngettext() with literal text in the package."""
     found: dict[str, Message] = {}
@@ -89,6 +124,8 @@ def python_messages(package: Path = PACKAGE, problems: list | None = None) -> di
                 problems.append(f"{path}: {e}")
             continue
         where = path.relative_to(package.parent).as_posix()
+        for lineno, text in help_texts(tree):
+            found.setdefault(text, Message(text)).where.append(f"{where}:{lineno}")
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue

@@ -6,8 +6,11 @@ marks, 2 usage or configuration error (one line, never a traceback).
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -16,7 +19,7 @@ import click
 
 from grader import i18n
 from grader.course import CourseError, find_root, load_course
-from grader.i18n import _
+from grader.i18n import N_, _
 
 EXIT_OK, EXIT_NOT_FULL, EXIT_USAGE = 0, 1, 2
 
@@ -111,6 +114,11 @@ def _set_lang(ctx, param, value):
         root.obj = {}
     if value:
         root.obj["lang"] = value
+    elif "lang" not in root.obj:
+        # Not given here: the language GradeGroup.make_context found on the whole command
+        # line (`grade exercise --help --lang zh`: --help may run before this), or the
+        # environment's, stays.
+        return value
     i18n.use(i18n.resolve(root.obj.get("lang")))
     return value
 
@@ -123,8 +131,183 @@ def lang_option(f):
                              " course's language, then en).")(f)
 
 
-class GradeGroup(click.Group):
-    """The `grade` group: one-line usage errors, help lines never cut, Ctrl-C exits 130."""
+# ------------------------------------------------------------------ help in the learner's language
+#
+# The help texts (docstrings of commands, help= of options) are the msgids of the
+# catalogue (grader/catalogue.py extracts them); they are translated when the help is
+# rendered, in the language resolved for the command line (GradeGroup.make_context, before
+# click parses anything: `grade exercise --help --lang zh` too). click's own words:
+HEADINGS = {"Options": N_("Options:"), "Commands": N_("Commands:"),
+            "Positional arguments": N_("Positional arguments:"), "Arguments": N_("Arguments:")}
+CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))
+
+
+_WIDE = "\u1100-\u115f\u2e80-\u303f\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+# What a line never breaks inside: a note like [默认：cpu], a word, one Han character;
+# with the opening marks before it and the closing ones after it.
+_OPEN, _CLOSE = "（《「『【“‘", "，。、；：？！）》」』】”’"
+_TOKENS = re.compile(f"\\[[^\\]\\n]*\\]|[{_OPEN}]*(?:[^\\s{_WIDE}]+|[{_WIDE}])[{_CLOSE}]*|\\s+")
+
+
+def wrap_wide(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """`text` wrapped to `width` terminal columns, a Han character counting two: a line
+    may break between two Han characters or at a space (never before a closing
+    punctuation mark). Paragraphs (blank lines between) stay apart."""
+    width_of = i18n.display_width
+    out = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines, line = [], initial_indent
+        used, filled, space = width_of(initial_indent), False, False
+        for token in _TOKENS.findall(" ".join(part.strip() for part in para.splitlines())):
+            if token.isspace():
+                space = True
+                continue
+            gap = " " if space and filled else ""
+            size = width_of(token)
+            if filled and used + len(gap) + size > width:
+                lines.append(line)
+                line, used, gap = subsequent_indent, width_of(subsequent_indent), ""
+            line += gap + token
+            used += len(gap) + size
+            filled, space = True, False
+        lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def _is_wide(text: str) -> bool:
+    return bool(re.search(f"[{_WIDE}]", text or ""))
+
+
+class HelpFormatter(click.HelpFormatter):
+    """click's help page, its headings and usage line in the current language, and
+    lines of Chinese wrapped by display width (a Han character takes two columns)."""
+
+    def write_text(self, text: str) -> None:
+        if not _is_wide(text):
+            return super().write_text(text)
+        indent = " " * self.current_indent
+        self.write(wrap_wide(text, self.width, indent, indent))
+        self.write("\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        if not any(_is_wide(second) for _, second in rows):
+            return super().write_dl(rows, col_max, col_spacing)
+        first_col = min(max((i18n.display_width(first) for first, _second in rows), default=0),
+                        col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if i18n.display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - i18n.display_width(first)))
+            else:
+                self.write("\n")
+                self.write(" " * (first_col + self.current_indent))
+            text_width = max(self.width - first_col - 2, 10)
+            lines = wrap_wide(second, text_width).splitlines() or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            word = _("Usage:")
+            prefix = word if word.endswith("：") else word + " "
+        super().write_usage(prog, args, prefix)
+
+    def write_heading(self, heading: str) -> None:
+        text = _(HEADINGS[heading]) if heading in HEADINGS else f"{heading}:"
+        self.write(f"{'':>{self.current_indent}}{text}\n")
+
+
+class GradeContext(click.Context):
+    formatter_class = HelpFormatter
+
+
+@contextlib.contextmanager
+def _translated(obj, *names):
+    """obj's help attributes in the current language for the time of a `with`."""
+    before = {name: getattr(obj, name, None) for name in names}
+    try:
+        for name, text in before.items():
+            if isinstance(text, str) and text:
+                setattr(obj, name, _(inspect.cleandoc(text).partition("\f")[0]))
+        yield
+    finally:
+        for name, text in before.items():
+            setattr(obj, name, text)
+
+
+def option_help(param, ctx) -> tuple[str, str] | None:
+    """An option's line of the help page, its help and click's notes ([default: cpu],
+    [required]) in the current language."""
+    if not isinstance(param, click.Option) or not hasattr(param, "get_help_extra") or \
+            not hasattr(param, "get_help_spec"):
+        with _translated(param, "help"):     # an argument, or an older click
+            return param.get_help_record(ctx)
+    if param.hidden:
+        return None
+    text = _(param.help) if param.help else ""
+    extra = param.get_help_extra(ctx)
+    notes = []
+    if "envvars" in extra:
+        notes.append(_("env var: {var}").format(var=", ".join(extra["envvars"])))
+    if "default" in extra:
+        notes.append(_("default: {default}").format(default=extra["default"]))
+    if "range" in extra:
+        notes.append(extra["range"])
+    if "required" in extra:
+        notes.append(_("required"))
+    if notes:
+        joined = _("; ").join(notes)
+        text = f"{text}  [{joined}]" if text else f"[{joined}]"
+    return param.get_help_spec(ctx), text
+
+
+class TranslatedHelp:
+    """A command whose help page speaks the current language (see HelpFormatter)."""
+
+    context_class = GradeContext
+
+    def format_help_text(self, ctx, formatter):
+        with _translated(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self, "help", "short_help"):
+            return super().get_short_help_str(limit)
+
+    def format_options(self, ctx, formatter):
+        rows = [row for param in self.get_params(ctx) if not isinstance(param, click.Argument)
+                for row in [option_help(param, ctx)] if row is not None]
+        if rows:
+            with formatter.section("Options"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_arguments(self, ctx, formatter):
+        if not hasattr(super(), "format_arguments"):   # click before 8.2: no such section
+            return
+        with contextlib.ExitStack() as stack:
+            for param in self.get_params(ctx):
+                if isinstance(param, click.Argument):
+                    stack.enter_context(_translated(param, "help"))
+            super().format_arguments(ctx, formatter)
+
+
+class GradeCommand(TranslatedHelp, click.Command):
+    """A `grade` command: its help in the learner's language."""
+
+
+class GradeGroup(TranslatedHelp, click.Group):
+    """The `grade` group: one-line usage errors, help lines never cut, Ctrl-C exits 130,
+    help in the learner's language."""
+
+    command_class = GradeCommand
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:
@@ -220,13 +403,15 @@ def _exercise(course, ident):
 @click.option("--course", "course_path", type=click.Path(file_okay=False), default=None,
               help="The course folder (default: the nearest folder with course.yaml).")
 @click.version_option(package_name="torch-drills")
+@lang_option
 @click.pass_context
-def main(ctx, course_path):
+def main(ctx, course_path, lang):
     """torch-drills: PyTorch exercises, graded by checks your code cannot touch.
 
     Shell completion of commands and exercise names: see README (shell completion).
     """
-    ctx.obj = {"course_path": course_path}
+    # --lang before the command (`grade --lang zh list`) is kept: its callback ran first.
+    ctx.obj = {**(ctx.obj or {}), "course_path": course_path}
     if os.environ.get("NO_COLOR"):   # https://no-color.org: any non-empty value
         ctx.color = False
 
@@ -344,7 +529,8 @@ def _resolve_device(device: str) -> str:
               help="The file to grade, .py or .ipynb (default: work/<exercise>.py, else"
                    " work/<exercise>.ipynb, in the course folder).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
-              show_default=True)
+              show_default=True,
+              help="Where your code runs: cpu, cuda (a GPU), or auto (cuda when there is one).")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the result document.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the result as an HTML page.")

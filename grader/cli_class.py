@@ -100,7 +100,8 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
               help="Check processes (default: one per core).")
 @click.option("--exercise", "only", multiple=True, help="Only these exercises (repeatable).",
               shell_complete=complete_exercise)
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
+              help="Where the students' code runs: cpu, or cuda (a GPU).")
 @click.option("--force", is_flag=True, help="Grade again even unchanged submissions.")
 @click.option("--reveal-hidden", is_flag=True,
               help="Show hidden checks' details on student pages (after the due date).")

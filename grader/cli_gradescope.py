@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli import UsageError, _course, _exercise, complete_exercise, main
+from grader.cli import UsageError, _course, _exercise, complete_exercise, lang_option, main
 from grader.gradescope import VISIBILITIES
 
 
@@ -26,9 +26,10 @@ from grader.gradescope import VISIBILITIES
               help="Show hidden checks' evidence too (for after the due date).")
 @click.option("--torch", "torch_version", default="",
               help="The torch version setup.sh installs (default: the one installed here).")
+@lang_option
 @click.pass_context
 def gradescope(ctx, out, only, each, hidden_visibility, results_visibility, reveal_hidden,
-               torch_version):
+               torch_version, lang):
     """A Gradescope autograder zip: setup.sh, run_autograder, the checks."""
     from grader.gradescope import GradescopeError, Settings, build_autograder
     course = _course(ctx)

@@ -17,7 +17,8 @@ from grader.i18n import _
               help="The file to watch, .py or .ipynb (default: work/<exercise>.py, else"
                    " work/<exercise>.ipynb, in the course folder).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu",
-              show_default=True)
+              show_default=True,
+              help="Where your code runs: cpu, cuda (a GPU), or auto (cuda when there is one).")
 @lang_option
 @click.pass_context
 def watch(ctx, exercise, file, device, lang):

@@ -173,9 +173,12 @@ def tensor_bytes(t: torch.Tensor) -> bytes:
     """The raw bytes of a plain CPU tensor (made contiguous)."""
     if t.numel() == 0:
         return b""
-    # reshape(-1) of a contiguous tensor has stride 1 (a size-1 dimension may keep
-    # an odd stride, which a dtype view refuses, but a flat one cannot).
-    return t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+    flat = t.contiguous().reshape(-1)
+    if flat.stride(0) != 1:
+        # A size-1 dimension may keep an odd stride, which a dtype view refuses:
+        # one element copied into a fresh buffer.
+        flat = torch.empty(flat.numel(), dtype=t.dtype).copy_(flat)
+    return flat.view(torch.uint8).numpy().tobytes()
 
 
 class Encoder:
