@@ -170,9 +170,11 @@ def recv_frame(sock: socket.socket, limits: Limits = RESULTS,
 # --------------------------------------------------------------- encoding
 
 def tensor_bytes(t: torch.Tensor) -> bytes:
-    """The raw bytes of a plain CPU tensor (made contiguous)."""
+    """The raw bytes of a plain CPU tensor, in C order (whatever its strides)."""
     if t.numel() == 0:
         return b""
+    if t.dtype is not torch.bfloat16:      # NumPy knows every other dtype we send
+        return t.numpy().tobytes()
     flat = t.contiguous().reshape(-1)
     if flat.stride(0) != 1:
         # A size-1 dimension may keep an odd stride, which a dtype view refuses:
@@ -472,9 +474,8 @@ class Decoder:
         if not len(data):
             t = torch.empty(shape, dtype=dtype)
         else:
-            # One aligned copy of exactly the bytes already received.
-            t = torch.from_numpy(np.frombuffer(data, dtype=np.uint8).copy())
-            t = t.view(dtype).reshape(shape)
+            # One copy of exactly the bytes already received, in a fresh (aligned) buffer.
+            t = torch.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
         if node.get("requires_grad") and (t.is_floating_point() or t.is_complex()):
             t.requires_grad_(True)
         return self.on_tensor(t, node) if self.on_tensor else t
