@@ -161,11 +161,13 @@ class Server:
 
         enc = wire.Encoder(other, self._tensor_meta, self._array_meta, limits=self.limits)
         try:
-            node = enc.encode(value)
+            return enc.encode(value), enc.buffers
         except TypeError:
-            enc = wire.Encoder(self._handle_node, limits=self.limits)
-            node = self._handle_node(value)
-        return node, enc.buffers
+            return self._handle_node(value), []
+        finally:
+            # `other` refers to `enc`: without this the pair is a cycle, and the
+            # buffers of a refused 60 MB result wait for the cyclic collector.
+            enc.on_other = None
 
     def decode(self, node, buffers):
         def handle(n):
