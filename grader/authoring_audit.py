@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course import yaml_line
 from grader.i18n import _
 
 API_MODULES = ("grader.checks", "grader.compare", "grader.i18n")
@@ -82,24 +83,8 @@ def yaml_findings(data: dict, node, rel: str) -> list[Finding]:
         field = path[0] + "".join(f"[{p}]" for p in path[1:])
         message = _("{what} has no Chinese form (zh=)") if not zh.strip() else \
             _("{what}: its Chinese form (zh=) has no Chinese character")
-        out.append(Finding(rel, _node_line(node, path + ["zh"]), message.format(what=field)))
+        out.append(Finding(rel, yaml_line(node, path + ["zh"]), message.format(what=field)))
     return out
-
-
-def _node_line(node, path) -> int:
-    import yaml
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(node.value):
-            nxt = node.value[part]
-        else:
-            nxt = None
-        if nxt is None:
-            break
-        node = nxt
-    return node.start_mark.line + 1 if node is not None else 0
 
 
 # ------------------------------------------------------------------ check files

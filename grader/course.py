@@ -190,6 +190,21 @@ def grading_budget(limits: dict, checks: int | None = None) -> float:
     return cap if checks is None else min(timeout * (checks + 1), cap)
 
 
+def yaml_line(node, path) -> int:
+    """The 1-based line of the YAML node at `path` (or of its nearest parent)."""
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+    return node.start_mark.line + 1 if node is not None else 0
+
+
 def _read_yaml(path: Path):
     try:
         with open(path, encoding="utf-8") as f:

@@ -33,11 +33,13 @@ _END = None                      # the job that ends the session
 class ResidentChecks:
     """A pytest session over `args` (check files and options) with `plugin` (a DrillPlugin)."""
 
-    def __init__(self, args: list[str], plugin, folder: str, prepare=lambda: None):
+    def __init__(self, args: list[str], plugin, importable):
         self.args = list(args)
         self.plugin = plugin
-        self.folder = folder        # the checks folder: on sys.path while the thread works
-        self.prepare = prepare      # called before it works (grader.runner: module names)
+        # A context manager (grader.runner.importable_checks), entered for each of the
+        # thread's turns: `import support_x` then finds this exercise's module.
+        self.importable = importable
+        self.turn = contextlib.ExitStack()
         self.jobs: queue.Queue = queue.Queue()
         self.answers: queue.Queue = queue.Queue()
         self.thread: threading.Thread | None = None
@@ -82,21 +84,19 @@ class ResidentChecks:
 
     def _working(self) -> None:
         """The thread's turn: what pytest or a check prints goes nowhere (the check
-        process's output is the result), and `import support_x` finds this exercise's."""
+        process's output is the result), and this exercise's check modules are importable."""
         if self.working:
             return
         self.working = True
         self.callers_streams = (sys.stdout, sys.stderr)   # the caller waits: they are its own
         sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
-        sys.path.insert(0, self.folder)
-        self.prepare()
+        self.turn.enter_context(self.importable())
 
     def _answer(self, answer) -> None:
         # The caller prints again as soon as it has the answer: its streams first.
         if self.working:
+            self.turn.close()
             sys.stdout, sys.stderr = self.callers_streams
-            with contextlib.suppress(ValueError):
-                sys.path.remove(self.folder)
             self.working = False
         self.answers.put(answer)
 

@@ -14,7 +14,7 @@ import contextlib
 import stat
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
@@ -50,7 +50,7 @@ class Grader:
     course: object
     zygote: ZygoteClient
     warmed: bool = False
-    resident: dict = None       # open pytest sessions (grader.resident), the newest last
+    resident: dict = field(default_factory=dict)   # open pytest sessions, the newest last
 
     @classmethod
     def start(cls, course, zygote: ZygoteClient | None = None) -> "Grader":
@@ -65,9 +65,9 @@ class Grader:
         # The zygote first: it kills any jail still running, so a grading that was
         # interrupted (Ctrl-C) ends at once and its pytest session can close.
         self.zygote.close()
-        for checks in (self.resident or {}).values():
+        for checks in self.resident.values():
             checks.close()
-        self.resident = {}
+        self.resident.clear()
 
     RESIDENT_SESSIONS = 4   # exercises whose pytest sessions stay open in one check process
 
@@ -77,23 +77,24 @@ class Grader:
         if not files:
             return None
         key = (str(exercise.checks_dir), tuple(files))
-        opened = self.resident = self.resident if self.resident is not None else {}
-        if key in opened:
-            opened[key] = opened.pop(key)   # the newest last
-            return opened[key]
+        opened = self.resident
+        checks = opened.pop(key, None)
+        if checks is not None and not checks.ended:
+            opened[key] = checks   # the newest last
+            return checks
+        # A session that ended (its checks could not be collected) is started
+        # again: the files may have been mended since.
         while len(opened) >= self.RESIDENT_SESSIONS:
             opened.pop(next(iter(opened))).close()
         from grader.plugin import DrillPlugin
         from grader.resident import ResidentChecks
-        modules = files + [str(p) for p in exercise.support_files()]
         # --confcutdir: no conftest.py above the checks folder (a course kept inside a
         # project with its own tests) joins a grading.
         args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.checks_dir),
                 "--confcutdir", str(exercise.checks_dir),
                 "-s", "--import-mode=importlib", *UNUSED_PYTEST_PLUGINS]
         opened[key] = ResidentChecks(args, DrillPlugin(exercise, self.course.salt),
-                                     str(exercise.checks_dir),
-                                     prepare=lambda: _forget_other_exercises_checks(modules))
+                                     lambda: importable_checks(exercise, files))
         return opened[key]
 
     def warm_up(self) -> None:
@@ -169,21 +170,17 @@ class Grader:
                           int(limits["output_kb"]) * 1024)
         session.claim_mode, session.claim_log = claims, claim_log
         # The budget counts from here (not while the jails' parent still imports torch):
-        # the cap until pytest has counted the checks.
+        # the cap until the checks are counted.
         self.zygote.ready()
         began = time.monotonic()
         session.set_budget(grading_budget(limits), began)
-
-        def counted(checks: int) -> None:
-            session.set_budget(grading_budget(limits, checks), began)
-
         load_problem = StudentImportError(*problem) if problem else None
         try:
             checks = self.checks_of(exercise, include_hidden)
 
             def begin(plugin, count: int) -> None:
                 plugin.begin(session, device, broken, load_problem)
-                counted(count)
+                session.set_budget(grading_budget(limits, count), began)
 
             records = checks.run(begin) if checks is not None else []
         finally:

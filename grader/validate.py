@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from grader.course import yaml_line
+
 SCHEMAS = Path(__file__).with_name("schemas")
 
 
@@ -49,21 +51,6 @@ def _field(path) -> str:
     return out
 
 
-def _line_of(node, path) -> int:
-    """The 1-based line of the YAML node at `path` (or of its nearest parent)."""
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            nxt = node.value[part]
-        else:
-            nxt = None
-        if nxt is None:
-            break
-        node = nxt
-    return node.start_mark.line + 1 if node is not None else 0
-
-
 def _load(path: Path, rel: str, problems: list[Problem]):
     try:
         text = path.read_text(encoding="utf-8")
@@ -93,12 +80,12 @@ def _schema_problems(validator, data, node, rel) -> list[Problem]:
         path = list(err.absolute_path)
         if err.validator == "required":
             missing = err.message.split("'")[1] if "'" in err.message else ""
-            out.append(Problem(rel, _line_of(node, path), _field(path + [missing]), "required"))
+            out.append(Problem(rel, yaml_line(node, path), _field(path + [missing]), "required"))
         elif err.validator == "additionalProperties":
             out += _unknown_fields(err, node, path, rel)
         else:
             message = err.message if len(err.message) < 200 else err.message[:200] + "..."
-            out.append(Problem(rel, _line_of(node, path), _field(path) or "(top)", message))
+            out.append(Problem(rel, yaml_line(node, path), _field(path) or "(top)", message))
     return out
 
 
@@ -122,7 +109,7 @@ def validate_course(root: Path) -> list[Problem]:
         folder = root / "exercises" / slug
         rel = f"exercises/{slug}/exercise.yaml"
         if not (folder / "exercise.yaml").is_file():
-            problems.append(Problem("course.yaml", _line_of(course_node, ["exercises", i]),
+            problems.append(Problem("course.yaml", yaml_line(course_node, ["exercises", i]),
                                     f"exercises[{i}]", f"no file {rel}"))
             continue
         data, node = _load(folder / "exercise.yaml", rel, problems)
@@ -174,7 +161,7 @@ def _unknown_fields(err, node, path, rel) -> list[Problem]:
     out = []
     for key in extra or [None]:
         if key is None:
-            out.append(Problem(rel, _line_of(node, path), _field(path) or "(top)", err.message))
+            out.append(Problem(rel, yaml_line(node, path), _field(path) or "(top)", err.message))
             continue
         close = difflib.get_close_matches(str(key), sorted(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else \
@@ -248,7 +235,7 @@ def _definition_problems(root, folder, slug, data, node, rel, release) -> list[P
         for i, f in enumerate(functions):
             if not isinstance(f, dict) or not isinstance(f.get("name"), str):
                 continue
-            name, where = f["name"], _line_of(node, ["functions", i])
+            name, where = f["name"], yaml_line(node, ["functions", i])
             field = f"functions[{i}]"
             if name not in defs:
                 out.append(Problem(rel, where, field + ".name",
@@ -282,11 +269,11 @@ def _folder_problems(root, folder, slug, data, node, rel, release) -> list[Probl
                              else []) if isinstance(f, dict)]
     names = [f["name"] for f in functions if isinstance(f.get("name"), str)]
     if len(set(names)) != len(names):
-        out.append(Problem(rel, _line_of(node, ["functions"]), "functions", "duplicate names"))
+        out.append(Problem(rel, yaml_line(node, ["functions"]), "functions", "duplicate names"))
     total = sum(f["points"] for f in functions if _number(f.get("points")))
     if any(_number(f.get("points")) for f in functions) and _number(data.get("points")) \
             and abs(total - data["points"]) > 1e-9:
-        out.append(Problem(rel, _line_of(node, ["points"]), "points",
+        out.append(Problem(rel, yaml_line(node, ["points"]), "points",
                            f"is {data['points']:g} but the functions' points add up to {total:g}"))
     rules = data.get("constraints") if isinstance(data.get("constraints"), list) else []
     for i, rule in enumerate(rules):
@@ -294,7 +281,7 @@ def _folder_problems(root, folder, slug, data, node, rel, release) -> list[Probl
             continue
         for j, fn in enumerate(rule["functions"]):
             if fn not in names:
-                out.append(Problem(rel, _line_of(node, ["constraints", i, "functions", j]),
+                out.append(Problem(rel, yaml_line(node, ["constraints", i, "functions", j]),
                                    f"constraints[{i}].functions[{j}]",
                                    f"{fn!r} is not one of the exercise's functions"))
     if not (folder / "starter.py").is_file():
