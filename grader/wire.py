@@ -175,11 +175,10 @@ def tensor_bytes(t: torch.Tensor) -> bytes:
         return b""
     if t.dtype is not torch.bfloat16:      # NumPy knows every other dtype we send
         return t.numpy().tobytes()
-    flat = t.contiguous().reshape(-1)
-    if flat.stride(0) != 1:
-        # A size-1 dimension may keep an odd stride, which a dtype view refuses:
-        # one element copied into a fresh buffer.
-        flat = torch.empty(flat.numel(), dtype=t.dtype).copy_(flat)
+    # A fresh 1-D buffer: reshape alone may keep an odd stride on a size-1
+    # dimension, which a dtype view refuses.
+    flat = torch.empty(t.numel(), dtype=t.dtype)
+    flat.copy_(t.reshape(-1))
     return flat.view(torch.uint8).numpy().tobytes()
 
 
