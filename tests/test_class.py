@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import json
+import re
 import os
 import shutil
 import signal
@@ -414,3 +415,34 @@ def test_pool_retries_a_grading_whose_worker_died(graded, tmp_path):
     # The second try, on a fresh worker, grades it normally (its import times out).
     assert [o.result["status"] for o in outcomes] == ["timeout"]
     assert outcomes[0].result["checks"]
+
+
+def test_a_workers_jails_hold_neither_salt_nor_our_environment(tmp_path):
+    """A worker's zygote is a fork of the worker (one torch import, not two): the
+    hostile corpus's searches of a jail's memory and environment still find nothing."""
+    hostile = ROOT / "tests" / "hostile"
+    course = make_course(tmp_path / "course", exercises=(EXERCISES[0],))
+    for name in ("read_salt", "read_environment"):
+        (tmp_path / "subs" / name).mkdir(parents=True)
+        shutil.copyfile(hostile / f"{name}.py", tmp_path / "subs" / name / f"{EXERCISES[0]}.py")
+    # read_salt.py again, now looking for a value of our environment in the jail's memory.
+    head, tail = "pool-secret-", os.urandom(12).hex()
+    probe = (hostile / "read_salt.py").read_text(encoding="utf-8")
+    probe = re.sub(r'^SALT_HEAD = .*$', f'SALT_HEAD = b"{head}"', probe, flags=re.M)
+    probe = re.sub(r'^SALT_TAIL = .*$', f'SALT_TAIL = b"{tail}"', probe, flags=re.M)
+    (tmp_path / "subs" / "read_our_environment").mkdir()
+    (tmp_path / "subs" / "read_our_environment" / f"{EXERCISES[0]}.py").write_text(probe)
+    secret = head + tail
+    r = grade(course, "class", tmp_path / "subs", "--out", tmp_path / "R", "--workers", "1",
+              env={"DRILL_POOL_SECRET": secret, "API_TOKEN": secret})
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = {s: json.loads(doc)["stdout"] for s, doc in
+           rows(tmp_path / "R", "SELECT student, document FROM results")}
+    assert "ATTACK-SUCCEEDED" not in out["read_salt"], out["read_salt"]
+    assert "ATTACK-SUCCEEDED" not in out["read_our_environment"], out["read_our_environment"]
+    scanned = re.search(r"salt in /proc/self/mem: the salt is not there \(([\d,]+) bytes",
+                        out["read_salt"])
+    assert scanned and int(scanned.group(1).replace(",", "")) > 10 ** 7, out["read_salt"]
+    assert secret not in out["read_environment"]
+    assert "READ /proc/self/environ b''" in out["read_environment"]
+    assert str(course) not in out["read_environment"]   # not even the course's path

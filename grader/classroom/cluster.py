@@ -46,7 +46,8 @@ import time
 import uuid
 from pathlib import Path
 
-from grader.classroom.pool import STARTUP_S, Outcome, Task, stopped_result
+from grader.classroom.pool import (STARTUP_S, Outcome, Task, stopped_result, worker_command,
+                                    worker_environment)
 from grader.i18n import _
 
 try:   # only imported where a cluster is asked for (run.py imports this module lazily)
@@ -163,8 +164,7 @@ class CheckProcess(_PluginBase):
         self.ready = False
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.classroom", "worker", str(self.folder),
-                 str(os.getpid()), self.device],
+                worker_command(self.folder, self.device), env=worker_environment(),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 start_new_session=True)
         threading.Thread(target=self._read, args=(self.proc, self.events), daemon=True).start()

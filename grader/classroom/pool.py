@@ -53,6 +53,18 @@ def _send(stream, message: dict) -> None:
     stream.flush()
 
 
+def worker_command(course_root: Path, device: str) -> list[str]:
+    return [sys.executable, "-m", "grader.classroom", "worker", str(Path(course_root).resolve()),
+            str(os.getpid()), device]
+
+
+def worker_environment() -> dict[str, str]:
+    """A worker's whole environment: its zygote is a fork of it (fork_zygote), so the
+    worker holds no more of ours than a zygote may."""
+    from grader.jail.zygote import zygote_environment
+    return zygote_environment()
+
+
 def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     """One check process: warm up, then grade each task read from stdin."""
     from grader.jail.zygote import die_with_parent
@@ -65,10 +77,11 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     # stderr, so a stray print (ours, pytest's, a C library's) cannot corrupt it.
     protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    # The jail's parent first: a fresh interpreter that never sees the course
-    # (nor its salt), importing torch while we load the course and do the same.
-    from grader.jail.zygote import start_zygote
-    zygote = start_zygote()
+    # The jail's parent first: a fork of this process before it reads anything
+    # of the course (nor its salt), so one torch import serves both.
+    import torch
+    from grader.jail.zygote import fork_zygote
+    zygote = fork_zygote()
     from grader.course import CourseError, load_course
     try:
         course = load_course(Path(course_root))
@@ -78,7 +91,6 @@ def worker_main(course_root: str, parent_pid: int, device: str) -> None:
         return
     from grader.runner import Grader, SubmissionError   # imports torch; runs no op
     from grader import i18n
-    import torch
     grader = Grader.start(course, zygote)
     if device == "cuda":
         # Ask NVML, not the CUDA runtime: this process never runs CUDA itself.
@@ -194,8 +206,7 @@ class Pool:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"worker-{number % self.size}.log", "ab")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.classroom", "worker", str(self.course_root),
-             str(os.getpid()), self.device],
+            worker_command(self.course_root, self.device), env=worker_environment(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
             start_new_session=True)   # our Ctrl-C and job control do not reach it directly
         log.close()

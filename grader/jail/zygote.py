@@ -63,15 +63,7 @@ def scrub_environment() -> None:
     except (OSError, ValueError, AttributeError):
         pass
     os.environ.clear()
-    try:
-        with open("/proc/self/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        # fields[0] is field 3 (state); env_start and env_end are fields 50 and 51.
-        env_start, env_end = int(fields[47]), int(fields[48])
-        if 0 < env_start < env_end:
-            ctypes.memset(env_start, 0, env_end - env_start)
-    except (OSError, ValueError, IndexError):
-        pass
+    _overwrite_block(47, 48)
 
 
 # What a fresh interpreter needs to import torch as the check process did (and
@@ -120,7 +112,8 @@ class ZygoteClient:
                 self.proc.returncode = self.proc.returncode or 0  # reaped above
 
 
-def _zygote_environment() -> dict[str, str]:
+def zygote_environment() -> dict[str, str]:
+    """The only environment a zygote holds; a class worker starts with it too (fork_zygote)."""
     env = {k: v for k, v in os.environ.items()
            if k in PASSED_ENVIRONMENT or k.startswith(PASSED_PREFIXES)}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -147,7 +140,7 @@ def start_zygote() -> ZygoteClient:
     try:
         proc = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(theirs.fileno()), str(os.getpid()), here],
-            pass_fds=[theirs.fileno()], env=_zygote_environment(), cwd="/",
+            pass_fds=[theirs.fileno()], env=zygote_environment(), cwd="/",
             stdin=subprocess.DEVNULL,
             # Our stdout may be a protocol (a class worker's, --json): never the zygote's.
             stdout=sys.stderr.fileno() if _is_open(sys.stderr) else subprocess.DEVNULL)
@@ -180,6 +173,78 @@ def main(argv: list[str]) -> None:
         code = 1
     finally:
         os._exit(code)
+
+
+def fork_zygote() -> ZygoteClient:
+    """The zygote as a fork of this process, which must be a class worker at its very start.
+
+    A class worker (grader/classroom/pool.py) is started with zygote_environment()
+    only, imports torch and the jail's code, and calls this before it reads
+    anything of the course: the fork then holds what a fresh zygote would (an
+    interpreter, torch, the jail's code, that short environment) and the
+    worker pays one torch import instead of two. Anything else starts a fresh
+    interpreter (start_zygote).
+    """
+    import grader.jail.child  # noqa: F401  (imported here, so the fork shares it)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            ours.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            die_with_parent()
+            if os.getppid() != parent:
+                os._exit(1)
+            _forget_the_worker()
+            _serve(theirs)
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    theirs.close()
+    return ZygoteClient(pid, ours)
+
+
+def _forget_the_worker() -> None:
+    """Become what start_zygote's fresh interpreter is: no task pipe, no command line."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)          # the worker's stdin carries the tasks: never ours
+    os.close(devnull)
+    os.chdir("/")
+    sys.dont_write_bytecode = True
+    here = str(Path(__file__).resolve().parents[2])
+    if not sys.flags.safe_path and sys.path:
+        del sys.path[0]          # `python -m`'s working directory
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    sys.argv[:] = [TITLE]
+    _overwrite_block(45, 46, TITLE.encode())   # what /proc/self/cmdline (and ps) show
+
+
+TITLE = "torch-drills-zygote"
+
+
+def _overwrite_block(start_field: int, end_field: int, text: bytes = b"") -> None:
+    """Overwrite a block the kernel laid out at exec time (argv, environ) in place.
+
+    The fields are indexes into /proc/self/stat after the command name
+    (0 is field 3, state): 45/46 are arg_start/arg_end, 47/48 env_start/env_end.
+    """
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[start_field]), int(fields[end_field])
+        if 0 < start < end:
+            ctypes.memset(start, 0, end - start)
+            ctypes.memmove(start, text[:end - start - 1], min(len(text), end - start - 1))
+    except (OSError, ValueError, IndexError):
+        pass
 
 
 def _serve(sock: socket.socket) -> None:
