@@ -8,6 +8,7 @@ transposed or mis-broadcast result cannot pass by accident.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 
@@ -24,11 +25,27 @@ class Case:
     def __init__(self, seed: int, device: str = "cpu"):
         self.seed = seed
         self.device = device
-        self.generator = torch.Generator().manual_seed(seed)
-        self.rng = random.Random(seed)
-        self.np_rng = np.random.default_rng(seed)
-        self._free = self.rng.sample(range(2, 10), 8)
         self._sizes: dict[str, int] = {}
+
+    # Made when first used (most checks use one or two of them): the same
+    # streams as if made here, since each depends on the seed alone.
+    @functools.cached_property
+    def generator(self) -> torch.Generator:
+        return torch.Generator().manual_seed(self.seed)
+
+    @functools.cached_property
+    def rng(self) -> random.Random:
+        rng = random.Random(self.seed)
+        rng.sample(range(2, 10), 8)   # its first draw gives the sizes (_free)
+        return rng
+
+    @functools.cached_property
+    def np_rng(self) -> np.random.Generator:
+        return np.random.default_rng(self.seed)
+
+    @functools.cached_property
+    def _free(self) -> list[int]:
+        return random.Random(self.seed).sample(range(2, 10), 8)   # rng's first draw
 
     def size(self, letter: str) -> int:
         """The size bound to a dimension letter (distinct from every other letter's)."""

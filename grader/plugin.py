@@ -159,6 +159,7 @@ class DrillPlugin:
         self.broken = broken
         self.load_problem = load_problem
         self.probed: set[str] = set()    # functions already called on a simulated GPU
+        self.running: CheckRecord | None = None   # the check being run
         # Titles and hints in the language of this grading.
         self.records: dict[str, CheckRecord] = {item.nodeid: _record(item) for item in self.items}
         self.order: list[str] = [item.nodeid for item in self.items]
@@ -208,20 +209,20 @@ class DrillPlugin:
 
     # -- fixtures
     @pytest.fixture
-    def student(self, request):
+    def student(self):
         if self.load_problem:
             # One instance for every check: without the reset, each raise
             # appends to its traceback and pytest's reports grow quadratically.
             raise self.load_problem.with_traceback(None)
-        record = self.records[request.node.nodeid]
+        record = self.running
         self.session.hooks = _CallWatch(self, record)
         self.session.begin_check(record.id)
         self.session.start()
         return Student(self.session)
 
     @pytest.fixture
-    def case(self, request):
-        record = self.records[request.node.nodeid]
+    def case(self):
+        record = self.running
         record.seed = seed_for(self.salt, self.exercise.slug, record.id)
         return Case(record.seed, self.device_name)
 
@@ -238,6 +239,9 @@ class DrillPlugin:
 
     def pytest_runtest_logstart(self, nodeid, location):
         record = self.records.get(nodeid)
+        # The fixtures below read the running check's record here, not through
+        # `request`: pytest builds a fixture definition for every `request` asked.
+        self.running = record
         if record is not None:
             # What the student's code prints from now on belongs to this check
             # (and is withheld with it when it is hidden).

@@ -279,7 +279,9 @@ def _argmax_down_columns(evidence):
 
 def expect_accuracy(student, logits, labels):
     n, c = logits.shape
-    inputs = show(logits, labels)
+    def inputs():   # for evidence, only when a check fails (printing tensors is slow)
+        return show(logits, labels)
+
     try:
         result = student.accuracy(logits, labels)
     except StudentError as e:
@@ -288,7 +290,7 @@ def expect_accuracy(student, logits, labels):
             _argmax_down_columns(
                 f"accuracy() raised {e.type_name}: {' '.join(e.message.split())[:400]}\n"
                 f"with N={n} rows and C={c} classes, argmax over dim 0 gives {c} predictions"
-                f" that cannot be compared with {n} labels\n" + inputs)
+                f" that cannot be compared with {n} labels\n" + inputs())
         raise
     pred = logits.argmax(dim=1)
     correct = int((pred == labels).sum())
@@ -298,35 +300,37 @@ def expect_accuracy(student, logits, labels):
              " final scalar tensor)",
              zh="accuracy() 返回的是张量：请返回 Python 的 float（对最后的标量张量调用 .item()）",
              evidence=f"returned a tensor of shape {tuple(result.shape)}, {result.dtype};"
-                      f" expected {expected:.6g}\n" + inputs)
+                      f" expected {expected:.6g}\n" + inputs())
     if isinstance(result, bool) or not is_number(result):
         fail("accuracy() should return a Python float, but it returned another type",
              zh="accuracy() 应该返回 Python 的 float，但返回的是别的类型",
-             evidence=f"returned {type(result).__name__} {str(result)[:80]}\n" + inputs)
-    yours = f"yours {result!r}, expected {expected:.6g} ({correct} of {n} rows right)\n" + inputs
+             evidence=f"returned {type(result).__name__} {str(result)[:80]}\n" + inputs())
+    def yours():
+        return f"yours {result!r}, expected {expected:.6g} ({correct} of {n} rows right)\n" + inputs()
+
     if type(result) is int and not (0 < correct < n and result == 0) and \
             not (correct > 0 and n > 1 and result == correct):
         fail("accuracy() returned an int: return a Python float (divide with /, or use"
              " .float().mean().item())",
              zh="accuracy() 返回的是 int：请返回 Python 的 float（用 / 做除法，或者用"
                 " .float().mean().item()）",
-             evidence=yours)
+             evidence=yours())
     if correct > 0 and n > 1 and float(result) == float(correct):
         fail("accuracy() returned the number of correct rows: divide it by the number of rows",
              zh="accuracy() 返回的是预测正确的行数：还要除以总行数",
-             evidence=yours)
+             evidence=yours())
     if n == c:
         wrong = (logits.argmax(dim=0) == labels).float().mean().item()
         if close(float(result), wrong) and not close(wrong, expected):
-            _argmax_down_columns(yours)
+            _argmax_down_columns(yours())
     if 0 < correct < n and result == 0 and type(result) is int:
         fail("accuracy() rounded the fraction down to zero: integer division (//) drops it;"
              " use / or .float().mean()",
              zh="accuracy() 把比例向下取整成了零：整数除法（//）会把小数部分丢掉；请用 / 或"
                 " .float().mean()",
-             evidence=yours)
+             evidence=yours())
     if expected != 0 and close(float(result), 100 * expected):
         fail("accuracy() returned a percentage: return the fraction, between zero and one",
              zh="accuracy() 返回的是百分数：应该返回介于零和一之间的比例",
-             evidence=yours)
+             evidence=yours())
     assert_number(result, expected, rel=1e-6, abs=1e-9, name=pick("accuracy", "accuracy 的结果"))
