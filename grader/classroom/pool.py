@@ -1,18 +1,23 @@
 """Grade a whole class: a pool of check processes, each with its own warm jail parent.
 
-Why plain subprocesses (`python -m grader.classroom worker`, __main__.py) speaking JSON
-lines over stdin/stdout, rather than multiprocessing:
+Why check processes of our own speaking JSON lines over stdin/stdout, rather
+than multiprocessing:
 
-- A worker is a fresh interpreter: a forked pool would inherit whatever the
-  parent did, and forkserver ignores its preload list on Python 3.11
-  (DESIGN.md). Its jail parent (the zygote) is a fresh interpreter too, started
-  before the worker loads the course, so it never holds the course's salt.
+- A worker is forked from the factory (factory.py): a fresh interpreter that
+  imported torch and the jail's code and nothing else, so the pool pays one
+  torch import, not one per worker. A fork of `grade class` itself would
+  inherit whatever it did, and forkserver ignores its preload list on Python
+  3.11 (DESIGN.md). A worker forks its jail parent (the zygote) before it
+  loads the course, so the zygote never holds the course's salt.
 - Nothing is pickled, and a worker that dies takes only its own grading with
   it: the pool notices the closed pipe, retries that grading once on a fresh
   worker, and carries on (a ProcessPoolExecutor breaks as a whole).
-- Workers ask the kernel to kill them when the parent dies (PR_SET_PDEATHSIG),
-  and their zygotes and jails follow, so `kill -9` of `grade class` leaves
-  nothing running.
+- Workers ask the kernel to kill them when their parent (the factory) dies,
+  as it does when `grade class` dies, and their zygotes and jails follow, so
+  `kill -9` of `grade class` leaves nothing running.
+
+A Dask worker (cluster.py) starts its one check process as
+`python -m grader.classroom worker ...` (__main__.py) instead.
 
 The parent never imports torch (run.py writes the gradebook).
 """
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__
+from grader.classroom.factory import ForkedWorker, WorkerFactory
 from grader.i18n import _
 
 STARTUP_S = 300.0          # a worker that is not ready by then is dead
@@ -176,7 +182,7 @@ class Outcome:
 @dataclass
 class _Worker:
     number: int
-    proc: subprocess.Popen
+    proc: "subprocess.Popen | ForkedWorker"
     ready: bool = False
     tasks: deque = field(default_factory=deque)   # sent, not finished; the first is running
     since: float = 0.0                            # when the first of them started
@@ -198,22 +204,34 @@ class Pool:
         self.workers: dict[int, _Worker] = {}
         self.next_number = 0
         self.deaths = 0
+        self.factory: WorkerFactory | None = None   # started with the first worker
 
     # -- worker lifecycle
     def _spawn(self) -> _Worker:
         number = self.next_number
         self.next_number += 1
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"worker-{number % self.size}.log", "ab")
-        proc = subprocess.Popen(
-            worker_command(self.course_root, self.device), env=worker_environment(),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-            start_new_session=True)   # our Ctrl-C and job control do not reach it directly
-        log.close()
+        with open(self.log_dir / f"worker-{number % self.size}.log", "ab") as log:
+            proc = self._forked(log)
         worker = _Worker(number, proc)
         self.workers[number] = worker
         threading.Thread(target=self._read, args=(worker,), daemon=True).start()
         return worker
+
+    def _forked(self, log):
+        """A worker forked by the factory (one torch import for the pool); a factory
+        that died is started again once."""
+        for attempt in range(2):
+            if self.factory is None:
+                with open(self.log_dir / "factory.log", "ab") as factory_log:
+                    self.factory = WorkerFactory.start(worker_environment(), factory_log)
+            try:
+                return self.factory.spawn(self.course_root, self.device, log)
+            except OSError:
+                self.factory.close()
+                self.factory = None
+                if attempt:
+                    raise
 
     def _read(self, worker: _Worker) -> None:
         for line in worker.proc.stdout:
@@ -247,6 +265,9 @@ class Pool:
             except subprocess.TimeoutExpired:
                 pass
             self._kill(worker)
+        if self.factory is not None:
+            self.factory.close()
+            self.factory = None
 
     def _log_tail(self) -> str:
         try:

@@ -224,10 +224,15 @@ def _forget_the_worker() -> None:
     if here not in sys.path:
         sys.path.insert(0, here)
     sys.argv[:] = [TITLE]
-    _overwrite_block(45, 46, TITLE.encode())   # what /proc/self/cmdline (and ps) show
+    set_process_title(TITLE)
 
 
 TITLE = "torch-drills-zygote"
+
+
+def set_process_title(title: str) -> None:
+    """What /proc/self/cmdline (and ps) show, within the length of the command line."""
+    _overwrite_block(45, 46, title.encode())
 
 
 def _overwrite_block(start_field: int, end_field: int, text: bytes = b"") -> None:

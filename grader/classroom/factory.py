@@ -1,0 +1,216 @@
+"""Check processes forked from one warm interpreter: one torch import for a whole pool.
+
+Importing torch costs seconds of CPU, and a pool of N fresh worker interpreters
+paid it N times (plus N more for their zygotes, before fork_zygote). The
+factory is a fresh interpreter started like a zygote (`python -c ...`, the
+zygote's environment only, never told about the course): it imports torch and
+the jail's code, then forks one check process (pool.worker_main) per request.
+A forked worker forks its own zygote first thing, before it reads the course,
+so a jail holds what it held when every worker was a fresh interpreter.
+
+It talks only over an inherited socket pair, as the zygote does:
+    {"op": "spawn", "course_root", "device"} + fds [stdin, stdout, stderr] -> {"pid": n}
+    {"op": "poll", "pid": n}        -> {"code": c} (null while it runs)
+A worker asks the kernel to kill it when the factory dies; the factory dies
+with the `grade class` that started it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+MAX_MESSAGE = 1 << 16
+WORKER_TITLE = "torch-drills-check-process"
+
+_BOOT = ("import sys; here = sys.argv.pop(); del sys.path[0];"
+         " here in sys.path or sys.path.insert(0, here);"
+         " from grader.classroom.factory import main; main(sys.argv[1:])")
+
+
+class ForkedWorker:
+    """What the pool needs of a worker process (a subprocess.Popen's pid, stdin,
+    stdout and wait), for one the factory forked: it is not our child."""
+
+    def __init__(self, factory: "WorkerFactory", pid: int, stdin, stdout):
+        self.factory = factory
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.factory.poll(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+
+class WorkerFactory:
+    """The pool's end of the factory."""
+
+    def __init__(self, proc: subprocess.Popen, sock: socket.socket):
+        self.proc = proc
+        self.sock = sock
+        self.lock = threading.Lock()
+
+    @classmethod
+    def start(cls, environment: dict[str, str], log) -> "WorkerFactory":
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        here = str(Path(__file__).resolve().parents[2])
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _BOOT, str(theirs.fileno()), str(os.getpid()), here],
+                pass_fds=[theirs.fileno()], env=environment, cwd="/",
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True)   # our Ctrl-C does not reach it directly
+        finally:
+            theirs.close()
+        return cls(proc, ours)
+
+    def _ask(self, request: dict, fds=()) -> dict:
+        with self.lock:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+            reply = self.sock.recv(MAX_MESSAGE)
+        if not reply:
+            raise OSError("the check processes' factory died")
+        return json.loads(reply)
+
+    def spawn(self, course_root: Path, device: str, log) -> ForkedWorker:
+        """A new worker, with pipes for its stdin and stdout and `log` as its stderr."""
+        to_worker, from_worker = os.pipe(), os.pipe()
+        try:
+            pid = self._ask({"op": "spawn", "course_root": str(Path(course_root).resolve()),
+                             "device": device},
+                            [to_worker[0], from_worker[1], log.fileno()])["pid"]
+        except BaseException:
+            for fd in (*to_worker, *from_worker):
+                os.close(fd)
+            raise
+        os.close(to_worker[0])
+        os.close(from_worker[1])
+        return ForkedWorker(self, pid, os.fdopen(to_worker[1], "wb"),
+                            os.fdopen(from_worker[0], "rb"))
+
+    def poll(self, pid: int) -> int | None:
+        try:
+            return self._ask({"op": "poll", "pid": pid})["code"]
+        except OSError:
+            return -signal.SIGKILL   # the factory is gone, and its workers with it
+
+    def close(self) -> None:
+        self.sock.close()   # it stops at end of file, killing what is left
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# ------------------------------------------------------------------ the factory
+
+def main(argv: list[str]) -> None:
+    from grader.jail.zygote import die_with_parent, set_process_title
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for `grade class` to handle
+    fd, parent = int(argv[0]), int(argv[1])
+    die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
+    # What every worker needs before it forks its zygote; nothing of the course.
+    import torch  # noqa: F401
+    import grader.jail.child  # noqa: F401
+    from grader.classroom import pool
+    sock = socket.socket(fileno=fd)
+    children: set[int] = set()
+    code = 0
+    try:
+        while True:
+            try:
+                data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 3)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                break
+            request = json.loads(data)
+            if request["op"] == "spawn":
+                pid = _fork_worker(sock, fds, request, pool.worker_main, set_process_title)
+                children.add(pid)
+                reply = {"pid": pid}
+            elif request["op"] == "poll":
+                reply = {"code": _poll(request["pid"], children)}
+            else:
+                reply = {"error": "unknown op"}
+            for received in fds:
+                os.close(received)
+            sock.send(json.dumps(reply).encode())
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    finally:
+        for pid in children:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(code)
+
+
+def _poll(pid: int, children: set[int]) -> int | None:
+    if pid not in children:
+        return -signal.SIGKILL
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        children.discard(pid)
+        return -signal.SIGKILL
+    if not done:
+        return None
+    children.discard(pid)
+    return os.waitstatus_to_exitcode(status)
+
+
+def _fork_worker(control: socket.socket, fds: list[int], request: dict, worker_main,
+                 set_process_title) -> int:
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            control.close()
+            os.setsid()   # its own process group: the pool kills it and its zygote at once
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            os.closerange(3, 1 << 16)
+            set_process_title(WORKER_TITLE)
+            sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            worker_main(request["course_root"], parent, request["device"])
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+            code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    return pid
