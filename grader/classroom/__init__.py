@@ -1,6 +1,7 @@
 """A whole class: `grade class`, `grade report` and `grade check-solutions`.
 
     pool.py          check processes (one per core), each with its own jail parent
+    factory.py       the warm interpreter the pool's check processes are forked from
     run.py           a class run: discover, grade what is missing, store each result
     submissions.py   SUBMISSIONS/: students, their files, notes on what was not read
     gradebook.py     REPORT/gradebook.sqlite: every grading, one transaction each
@@ -9,6 +10,7 @@
     exports.py       grades.csv, results.json, Gradescope files
     audit.py         `grade check-solutions` on the same pool
 
-The worker of the pool is `python -m grader.classroom worker ...` (__main__.py).
-Nothing here imports torch except the worker itself.
+A check process is pool.worker_main: forked by the factory for the pool, or
+`python -m grader.classroom worker ...` (__main__.py) on a Dask worker.
+Nothing here imports torch except the factory and the check processes.
 """
