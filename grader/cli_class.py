@@ -81,11 +81,16 @@ def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F
         ignored = book.meta("ignored", []) or []
     finally:
         book.close()
+    from grader import report_junit
+    from grader.redact import shared_student_view
+    # Gradescope files, JUnit files and pages all show the student's view of every
+    # result: built once, shared by the three.
+    view_of = shared_student_view(reveal_hidden)
     try:
-        exports.write_all(view, report, reveal_hidden=reveal_hidden)
-        from grader import report_junit
-        report_junit.write_class(view, report, reveal_hidden=reveal_hidden)
-        report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored)
+        exports.write_all(view, report, reveal_hidden=reveal_hidden, view_of=view_of)
+        report_junit.write_class(view, report, reveal_hidden=reveal_hidden, view_of=view_of)
+        report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored,
+                                      view_of=view_of)
     except OSError as e:
         raise UsageError(_("cannot write the reports in {folder}: {error}").format(
             folder=report, error=e.strerror or e)) from None

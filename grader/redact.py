@@ -27,7 +27,6 @@ everything.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from grader.i18n import N_, _
@@ -53,25 +52,33 @@ WITHHELD_OUTPUT = N_("[what your code printed while hidden checks ran is shown a
 
 
 def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | None:
-    """A copy of `result` with hidden checks' evidence withheld (unless reveal_hidden)."""
+    """A copy of `result` with hidden checks' evidence withheld (unless reveal_hidden).
+
+    Only what changes is copied (the result's top level, its list of checks and
+    each hidden check): the rest is shared with `result`, so neither may be
+    changed in place afterwards. (A deep copy cost more than building the pages.)
+    """
     if result is None or reveal_hidden or result.get("hidden_feedback") == "all":
         return result
     checks = result.get("checks") or []
     hidden_ids = {c.get("id") for c in checks if c.get("visibility") == "hidden"}
     if not hidden_ids:
         return result
-    view = copy.deepcopy(result)
+    view = dict(result)
     visible_messages = {c.get("message") for c in checks
                         if c.get("visibility") != "hidden" and c.get("message")}
-    for c in view["checks"]:
-        if c.get("visibility") != "hidden":
-            continue
-        c["message"] = _diagnosis(c, visible_messages, result.get("hidden_feedback") or "diagnosis")
-        c["hint"] = ""
-        c["duration_s"] = 0.0
-        c["withheld"] = True
-        for key in ("seed", "stdout", "stderr", "evidence"):
-            c.pop(key, None)
+    level = result.get("hidden_feedback") or "diagnosis"
+    view["checks"] = []
+    for c in result["checks"]:
+        if c.get("visibility") == "hidden":
+            c = dict(c)    # same keys in the same order as the original
+            c["message"] = _diagnosis(c, visible_messages, level)
+            c["hint"] = ""
+            c["duration_s"] = 0.0
+            c["withheld"] = True
+            for key in ("seed", "stdout", "stderr", "evidence"):
+                c.pop(key, None)
+        view["checks"].append(c)
     # Time is a channel too: only what the visible checks took.
     view["duration_s"] = round(sum(float(c.get("duration_s") or 0.0) for c in view["checks"]), 3)
     owners = result.get("output_owners") or {}
@@ -79,6 +86,25 @@ def student_view(result: dict | None, reveal_hidden: bool = False) -> dict | Non
         view[stream] = _visible_output(result.get(stream) or "", owners.get(stream), hidden_ids)
     view.pop("output_owners", None)
     return view
+
+
+def shared_student_view(reveal_hidden: bool = False):
+    """student_view, remembered: the writers of one class report (pages, JUnit,
+    Gradescope) each show every result, and each result's view is built once.
+
+    The memory is keyed by the result's id() and holds the result itself, so an
+    id cannot be reused by another result while it lives: make one per report run.
+    """
+    memory: dict[int, tuple] = {}
+
+    def view_of(result: dict | None) -> dict | None:
+        if result is None:
+            return None
+        entry = memory.get(id(result))
+        if entry is None:
+            entry = memory[id(result)] = (result, student_view(result, reveal_hidden))
+        return entry[1]
+    return view_of
 
 
 def _diagnosis(check: dict, visible_messages: set, level: str = "diagnosis") -> str:

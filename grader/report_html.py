@@ -21,7 +21,7 @@ import jinja2
 from grader import i18n, safe_text
 from grader.classroom.exports import number, write_atomic
 from grader.i18n import _
-from grader.redact import student_view
+from grader.redact import shared_student_view, student_view
 from grader.report_terminal import STATUS_WORDS, outcome_word, state_word, status_word
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -112,11 +112,14 @@ def render_index(view, ignored: list[str]) -> str:
         page_title=_("{course}: class report").format(course=view.title))
 
 
-def render_student(view, student, reveal_hidden: bool) -> str:
+def render_student(view, student, reveal_hidden: bool, view_of=None) -> str:
+    """A student's page (`view_of`: a grader.redact.shared_student_view of the same
+    reveal_hidden)."""
+    view_of = view_of or shared_student_view(reveal_hidden)
     sections = []
     for ex in view.exercises:
         cell = student.cells[ex["slug"]]
-        sections.append(exercise_section(student_view(cell.result, reveal_hidden), slug=ex["slug"],
+        sections.append(exercise_section(view_of(cell.result), slug=ex["slug"],
                                          title=_title(ex["title"], ex["slug"]),
                                          points=ex["points"], state=cell.state, note=cell.note))
     return _environment().get_template("student.html").render(
@@ -125,13 +128,14 @@ def render_student(view, student, reveal_hidden: bool) -> str:
 
 
 def write_class_pages(view, report_dir: Path, *, reveal_hidden: bool = False,
-                      ignored: list[str] | None = None) -> None:
+                      ignored: list[str] | None = None, view_of=None) -> None:
+    view_of = view_of or shared_student_view(reveal_hidden)
     report_dir = Path(report_dir)
     pages = report_dir / "students"
     written = set()
     for s in view.students:
         name = f"{s.file_id}.html"
-        write_atomic(pages / name, render_student(view, s, reveal_hidden))
+        write_atomic(pages / name, render_student(view, s, reveal_hidden, view_of))
         written.add(name)
     # Pages of students who have left the class go too (only ours: *.html).
     for old in pages.glob("*.html"):

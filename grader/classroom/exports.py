@@ -21,25 +21,28 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from grader import __version__, i18n
 from grader.i18n import _
-from grader.redact import student_view
+from grader.redact import shared_student_view
 from grader.safe_text import csv_cell, terminal
 
 
 def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = text.encode("utf-8")
+    # A temporary name of our own (pid and a counter) rather than tempfile.mkstemp:
+    # hundreds of files per report, and mkstemp's random names cost more here than
+    # writing them. O_EXCL still never follows or reuses what is there; created with
+    # mode 0o666 the file gets the umask's permissions, as a report should.
+    fd, tmp = _create_temporary(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes it private; a report is not
+        with open(fd, "wb", closefd=True) as f:
+            f.write(data)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -49,10 +52,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_TEMPORARY_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+    | getattr(os, "O_CLOEXEC", 0)
+_temporaries = itertools.count()
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    # A killed process leaves at most one temporary per file: a hundred numbers are plenty.
+    for _attempt in range(100):
+        tmp = str(path.parent / f".{path.name}.{os.getpid()}.{next(_temporaries)}.tmp")
+        try:
+            return os.open(tmp, _TEMPORARY_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue    # left by a killed process that had our pid: the next number
+        except FileNotFoundError:
+            # The folder is made on demand: most writes go to one that exists.
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
 
 
 def number(x: float) -> str:
@@ -111,9 +127,11 @@ def results_json(view) -> str:
     return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
-def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
+def gradescope_results(student, exercises, reveal_hidden: bool = False, view_of=None) -> dict:
     """One student in Gradescope's results.json format (all exercises, one test per check),
-    from the student's view of each result (grader.redact)."""
+    from the student's view of each result (grader.redact; `view_of`: a
+    shared_student_view of the same reveal_hidden, to build each view once)."""
+    view_of = view_of or shared_student_view(reveal_hidden)
     tests = []
     output = []
     seconds = 0.0
@@ -127,7 +145,7 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
                           "max_score": ex["points"], "status": "failed", "output": why,
                           "visibility": "visible", "execution_time": 0.0})
             continue
-        result = student_view(cell.result, reveal_hidden)
+        result = view_of(cell.result)
         seconds += float(result.get("duration_s", 0.0))
         if result.get("message"):
             output.append(f"{ex['slug']}: {terminal(result['message'])}")
@@ -151,14 +169,15 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False) -> dict:
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_all(view, report_dir: Path, reveal_hidden: bool = False) -> None:
+def write_all(view, report_dir: Path, reveal_hidden: bool = False, view_of=None) -> None:
+    view_of = view_of or shared_student_view(reveal_hidden)
     report_dir = Path(report_dir)
     write_atomic(report_dir / "grades.csv", grades_csv(view))
     write_atomic(report_dir / "results.json", results_json(view))
     folder = report_dir / "gradescope"
     for s in view.students:
         write_atomic(folder / s.file_id / "results.json",
-                     json.dumps(gradescope_results(s, view.exercises, reveal_hidden),
+                     json.dumps(gradescope_results(s, view.exercises, reveal_hidden, view_of),
                                 ensure_ascii=False) + "\n")
     # A student who left, or whose file id changed (a new name that would have
     # collided with it): their old file goes, so no folder holds another's grade.
