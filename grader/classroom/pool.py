@@ -218,13 +218,18 @@ class Pool:
         threading.Thread(target=self._read, args=(worker,), daemon=True).start()
         return worker
 
+    def start_factory(self) -> None:
+        """Start the factory now (its torch import takes seconds), not with the first worker."""
+        if self.factory is None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.log_dir / "factory.log", "ab") as factory_log:
+                self.factory = WorkerFactory.start(worker_environment(), factory_log)
+
     def _forked(self, log):
         """A worker forked by the factory (one torch import for the pool); a factory
         that died is started again once."""
         for attempt in range(2):
-            if self.factory is None:
-                with open(self.log_dir / "factory.log", "ab") as factory_log:
-                    self.factory = WorkerFactory.start(worker_environment(), factory_log)
+            self.start_factory()
             try:
                 return self.factory.spawn(self.course_root, self.device, log)
             except OSError:

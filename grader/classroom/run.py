@@ -46,6 +46,30 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
     """
     report = Path(report)
     report.mkdir(parents=True, exist_ok=True)
+    # A worker over its grading's budget (plus a margin) is killed.
+    limit_s = course.pool_limit_s(exercises)
+    if scheduler:   # a Dask cluster: "local" (a LocalCluster) or an address (cluster.py)
+        def start_pool(tasks):
+            from grader.classroom.cluster import ClusterPool
+            return ClusterPool(course.root, min(workers, len(tasks)), device, report / "logs",
+                               grading_limit_s=limit_s, scheduler=scheduler,
+                               allow_unconfined=allow_unconfined,
+                               allow_processes=any(ex.allow_processes for ex in exercises))
+        return _grade_class(course, submissions, report, start_pool, exercises=exercises,
+                            device=device, force=force, progress=progress, lang=lang)
+    # The local pool's factory imports torch (seconds) while the submissions are
+    # found, instead of after: a core would idle meanwhile.
+    pool = Pool(course.root, workers, device, report / "logs", grading_limit_s=limit_s)
+    pool.start_factory()
+    try:
+        return _grade_class(course, submissions, report, lambda tasks: pool, exercises=exercises,
+                            device=device, force=force, progress=progress, lang=lang)
+    finally:
+        pool.close()
+
+
+def _grade_class(course, submissions: Path, report: Path, start_pool, *, exercises,
+                 device: str, force: bool, progress, lang: str) -> RunSummary:
     slugs = [ex.slug for ex in exercises]
     students, ignored = discover(Path(submissions), slugs, report / "extracted")
     summary = RunSummary(students=len(students), ignored=ignored,
@@ -73,16 +97,7 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
             if left[s.id] == 0:
                 progress.student_done(s.id, _cells(book, s.id))
         if tasks:
-            # A worker over its grading's budget (plus a margin) is killed.
-            if scheduler:   # a Dask cluster: "local" (a LocalCluster) or an address (cluster.py)
-                from grader.classroom.cluster import ClusterPool
-                pool = ClusterPool(course.root, min(workers, len(tasks)), device, report / "logs",
-                                   grading_limit_s=course.pool_limit_s(exercises),
-                                   scheduler=scheduler, allow_unconfined=allow_unconfined,
-                                   allow_processes=any(ex.allow_processes for ex in exercises))
-            else:
-                pool = Pool(course.root, min(workers, len(tasks)), device, report / "logs",
-                            grading_limit_s=course.pool_limit_s(exercises))
+            pool = start_pool(tasks)
             try:
                 for outcome in pool.run(tasks):
                     task = outcome.task
