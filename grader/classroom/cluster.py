@@ -59,6 +59,21 @@ PLUGIN = "torch-drills-check-process"
 INSTALL = "pip install 'torch-drills[cluster]'"
 CHECK_RETRIES = 1          # a task whose check process died is tried once more (Dask retries)
 ALLOWED_FAILURES = 2       # LocalCluster: a task that killed this many workers is KilledWorker
+
+# Dask's settings for a LocalCluster: for tasks of about a tenth of a second on
+# one thread each, Dask's own sampling (its profiler at 100 Hz, event-loop
+# ticks at 50 Hz, memory checks at 10 Hz, in every process) cost more than the
+# scheduling; bounds live in the check process and the jail, not in Dask.
+LOCAL_DASK_CONFIG = {
+    "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    # Every task goes to a worker at once and waits there: no round trip to the
+    # scheduler between two gradings on a worker.
+    "distributed.scheduler.worker-saturation": float("inf"),
+}
 COURSE_PARTS = ("course.yaml", "exercises", "solutions", "release.json")
 
 
@@ -313,7 +328,7 @@ class ClusterPool:
         try:
             if scheduler in (None, "", "local"):
                 from distributed import LocalCluster
-                dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+                dask.config.set(LOCAL_DASK_CONFIG)
                 self.cluster = LocalCluster(
                     n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
                     dashboard_address=None, resources=resources_for(device),
