@@ -34,6 +34,16 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every process on this machine has used so far (/proc/stat, not idle).
+
+    What children_cpu_s misses: processes that are never waited for by their
+    parent (a Dask nanny's workers and their children)."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")   # minus idle, iowait
+
+
 def run_timed(argv: list[str], *, cwd: Path = ROOT, ok_codes=(0,)) -> tuple[float, float]:
     """Run a command to the end; (wall seconds, CPU seconds of it and its children)."""
     cpu = children_cpu_s()
