@@ -258,6 +258,7 @@ def _serve(sock: socket.socket) -> None:
     # Every jail inherits this heap: frozen, its collector never walks it
     # (and never dirties its pages).
     gc.freeze()
+    _map_heap_in_huge_pages()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader to handle
     scrub_environment()
     os.closerange(3, sock.fileno())
@@ -297,6 +298,36 @@ def _serve(sock: socket.socket) -> None:
             pass
         _wait(pid)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+MADV_HUGEPAGE, MADV_COLLAPSE = 14, 25   # Linux 2.6.38 and 6.1
+
+
+def _map_heap_in_huge_pages() -> None:
+    """Map torch's heap (about 150 MB written at import) with 2 MB pages, once.
+
+    A fork copies the page table of every written page and an exit tears it
+    down: 37,000 entries of 4 kB, most of a jail's start and end. In 2 MB
+    pages they are a few dozen (a jail's fork and exit here: 17 ms -> 6 ms);
+    a page a jail writes is split and copied in 4 kB as before. The zygote's
+    copy of the heap becomes its own (about 120 MB more memory). Where the
+    kernel has no transparent huge pages (or not this call), nothing changes.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        huge = 2 << 20
+        with open("/proc/self/maps") as f:
+            rows = [line.split() for line in f]
+        for row in rows:
+            low, high = (int(x, 16) for x in row[0].split("-"))
+            name = row[5] if len(row) > 5 else ""
+            start, end = (low + huge - 1) & ~(huge - 1), high & ~(huge - 1)
+            if row[1].startswith("rw") and name in ("", "[heap]") and end - start >= huge:
+                libc.madvise(start, end - start, MADV_HUGEPAGE)
+                libc.madvise(start, end - start, MADV_COLLAPSE)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _preload(modules: list[str]) -> None:
