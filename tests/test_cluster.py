@@ -268,3 +268,52 @@ def test_without_distributed_one_line_says_what_to_install(pooled, tmp_path):
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and "pip install 'torch-drills[cluster]'" in lines[0], r.stderr
         assert "Traceback" not in r.stderr
+
+
+def test_a_batch_regrades_alone_only_what_killed_its_check_process(pooled, monkeypatch,
+                                                                   tmp_path):
+    """Gradings travel several to a Dask task; one whose check process dies every time is
+    sent again alone and ends `crashed` after its own tries; its batch-mates are graded once."""
+    import collections
+    import hashlib
+    from distributed import LocalCluster
+    from grader.classroom import cluster
+    from grader.classroom.pool import Task
+
+    calls = collections.Counter()
+    monkeypatch.setattr(cluster.CheckProcess, "_spawn", lambda self: None)
+
+    def grade(self, message, data, sha256, digest, limit_s, allow_unconfined):
+        calls[message["student"]] += 1
+        if message["student"] == "victim":
+            raise cluster.CheckProcessDied("the check process died")
+        return {"result": {"student": message["student"], "bytes": len(data)}}
+
+    monkeypatch.setattr(cluster.CheckProcess, "grade", grade)
+    tasks = []
+    for i in range(48):
+        student = "victim" if i == 13 else f"s{i:02d}"
+        path = tmp_path / "subs" / student / f"{EXERCISES[0]}.py"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"x = {i}\n")
+        tasks.append(Task(i, student, EXERCISES[0], str(path),
+                          hashlib.sha256(path.read_bytes()).hexdigest(), "cpu"))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as local:
+        pool = cluster.ClusterPool(pooled["course"], 1, "cpu", tmp_path / "logs", 30,
+                                   scheduler=local.scheduler_address)
+        submitted = []
+        real_submit = pool._submit
+        monkeypatch.setattr(pool, "_submit", lambda group: submitted.append(len(group))
+                            or real_submit(group))
+        try:
+            outcomes = list(pool.run(tasks))
+        finally:
+            pool.close()
+    assert max(submitted) > 1                      # batches did travel
+    assert sorted(o.task.id for o in outcomes) == list(range(48))   # each once
+    by_student = {o.task.student: o for o in outcomes}
+    assert by_student["victim"].result["status"] == "crashed"
+    assert calls["victim"] == 1 + cluster.CHECK_RETRIES + 1     # in its batch, then alone
+    assert all(calls[s] == 1 and by_student[s].result["student"] == s
+               for s in by_student if s != "victim")

@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import deque
 from pathlib import Path
 
 from grader.classroom.pool import (STARTUP_S, Outcome, Task, stopped_result, worker_command,
@@ -58,6 +59,7 @@ except ImportError:
 PLUGIN = "torch-drills-check-process"
 INSTALL = "pip install 'torch-drills[cluster]'"
 CHECK_RETRIES = 1          # a task whose check process died is tried once more (Dask retries)
+BATCH = 8                  # gradings per Dask task at most (fewer when there are few per worker)
 ALLOWED_FAILURES = 2       # LocalCluster: a task that killed this many workers is KilledWorker
 
 # Dask's settings for a LocalCluster: for tasks of about a tenth of a second on
@@ -295,6 +297,26 @@ def grade_on_worker(message: dict, data: bytes, sha256: str, digest: str, limit_
     return plugin.grade(dict(message), data, sha256, digest, limit_s, allow_unconfined)
 
 
+def grade_batch_on_worker(batch: list, digest: str, limit_s: float,
+                          allow_unconfined: bool) -> list[dict]:
+    """The Dask task of several gradings, (message, bytes, sha256) each: Dask's own
+    cost per task (messages, scheduling) is paid once for them. A check process
+    that dies takes only its own grading with it: that one answers {"died": why}
+    (the head sends it again alone) and the next starts a fresh check process."""
+    from distributed import get_worker
+    plugin = get_worker().plugins.get(PLUGIN)
+    if plugin is None:
+        raise CourseMismatch(_("this worker has no check process (the plugin is not set up)"))
+    replies = []
+    for message, data, sha256 in batch:
+        try:
+            replies.append(plugin.grade(dict(message), data, sha256, digest, limit_s,
+                                        allow_unconfined))
+        except CheckProcessDied as e:
+            replies.append({"died": str(e)})
+    return replies
+
+
 def worker_confinement(allow_processes: bool) -> list[str]:
     from grader.jail.sandbox import missing_protections
     return missing_protections(allow_processes)
@@ -306,6 +328,12 @@ def resources_for(device: str) -> dict | None:
 
 
 # ------------------------------------------------------------------ the head
+
+def _reply_outcome(task: Task, reply: dict) -> Outcome:
+    if "result" in reply:
+        return Outcome(task, result=reply["result"])
+    return Outcome(task, error=reply.get("error", "unknown error"))
+
 
 class ClusterPool:
     """The Pool's interface (run(tasks) -> Outcomes, close()) on a Dask cluster."""
@@ -368,7 +396,7 @@ class ClusterPool:
             self.cluster.close()
             self.cluster = None
 
-    def _submit(self, task: Task):
+    def _read(self, task: Task) -> tuple[bytes | None, str]:
         from grader.classroom.submissions import NotReadable, read_regular
         try:
             data = read_regular(task.path)
@@ -376,46 +404,88 @@ class ClusterPool:
             return None, str(e)
         if hashlib.sha256(data).hexdigest() != task.sha256:
             return None, _("the file changed since it was found; run the same command again")
+        return data, ""
+
+    @staticmethod
+    def _message(task: Task) -> dict:
         message = {**task.message(), "name": Path(task.path).name}
         message.pop("path", None)
         message.pop("forge_against", None)
-        future = self.client.submit(
-            grade_on_worker, message, data, task.sha256, self.digest, self.grading_limit_s,
-            self.allow_unconfined, key=f"grade-{self.token}-{task.id}", pure=False,
-            retries=CHECK_RETRIES, resources=resources_for(task.device))
-        return future, ""
+        return message
+
+    def _submit(self, group: list[tuple[Task, bytes]]):
+        """One task for the group: alone with Dask's retries, or a batch of several."""
+        task, data = group[0]
+        if len(group) == 1:
+            return self.client.submit(
+                grade_on_worker, self._message(task), data, task.sha256, self.digest,
+                self.grading_limit_s, self.allow_unconfined, key=f"grade-{self.token}-{task.id}",
+                pure=False, retries=CHECK_RETRIES, resources=resources_for(task.device))
+        return self.client.submit(
+            grade_batch_on_worker, [(self._message(t), d, t.sha256) for t, d in group],
+            self.digest, self.grading_limit_s, self.allow_unconfined,
+            key=f"grades-{self.token}-{task.id}", pure=False, retries=0,
+            resources=resources_for(task.device))
 
     def run(self, tasks: list[Task]):
-        """Yield an Outcome per task as each finishes, at most `window` in flight."""
+        """Yield an Outcome per task as each finishes, at most `window` in flight.
+
+        Gradings travel in batches (a few per worker at a time, BATCH at most),
+        so Dask's cost per task is shared. A grading whose check process died in
+        a batch, and every grading of a batch whose Dask worker was lost until
+        Dask gave up on it, is sent again alone: its own Dask retries and
+        allowed-failures then decide, as for any task.
+        """
         from distributed import as_completed
-        pending = list(reversed(tasks))
+        pending = deque(tasks)
+        alone: deque = deque()
+        size = max(1, min(BATCH, len(tasks) // (4 * self.size)))
         by_key: dict = {}
+        in_flight = 0
         flow = as_completed(loop=self.client.loop)
 
         def top_up():
-            while pending and len(by_key) < self.window:
-                task = pending.pop()
-                future, error = self._submit(task)
-                if future is None:
-                    yield Outcome(task, error=error)
-                else:
-                    by_key[future.key] = task
+            nonlocal in_flight
+            while (alone or pending) and in_flight < self.window:
+                taken = [alone.popleft()] if alone else \
+                    [pending.popleft() for _ in range(min(size, len(pending)))]
+                group = []
+                for task in taken:
+                    data, error = self._read(task)
+                    if data is None:
+                        yield Outcome(task, error=error)
+                    else:
+                        group.append((task, data))
+                if group:
+                    future = self._submit(group)
+                    by_key[future.key] = [task for task, _ in group]
+                    in_flight += len(group)
                     flow.add(future)
 
         yield from top_up()
         while by_key:
             future = next(flow)
-            task = by_key.pop(future.key)
-            yield self._outcome(task, future)
+            group = by_key.pop(future.key)
+            in_flight -= len(group)
+            if len(group) == 1 and future.key.startswith("grade-"):
+                yield self._outcome(group[0], future)
+            elif future.status == "finished":
+                for task, reply in zip(group, future.result()):
+                    if "died" in reply:
+                        alone.append(task)
+                    else:
+                        yield _reply_outcome(task, reply)
+            else:
+                error = future.exception()
+                if type(error).__name__ in ("CourseMismatch", "Unconfined", "ClusterError"):
+                    raise ClusterError(str(error))
+                alone.extend(group)
             future.release()
             yield from top_up()
 
     def _outcome(self, task: Task, future) -> Outcome:
         if future.status == "finished":
-            reply = future.result()
-            if "result" in reply:
-                return Outcome(task, result=reply["result"])
-            return Outcome(task, error=reply.get("error", "unknown error"))
+            return _reply_outcome(task, future.result())
         error = future.exception()
         name = type(error).__name__
         if name in ("CourseMismatch", "Unconfined", "ClusterError"):
