@@ -49,14 +49,23 @@ def grade_class(course, submissions: Path, report: Path, *, exercises, workers: 
     # A worker over its grading's budget (plus a margin) is killed.
     limit_s = course.pool_limit_s(exercises)
     if scheduler:   # a Dask cluster: "local" (a LocalCluster) or an address (cluster.py)
-        def start_pool(tasks):
-            from grader.classroom.cluster import ClusterPool
-            return ClusterPool(course.root, min(workers, len(tasks)), device, report / "logs",
-                               grading_limit_s=limit_s, scheduler=scheduler,
-                               allow_unconfined=allow_unconfined,
-                               allow_processes=any(ex.allow_processes for ex in exercises))
-        return _grade_class(course, submissions, report, start_pool, exercises=exercises,
-                            device=device, force=force, progress=progress, lang=lang)
+        # It starts (its workers, their check processes) while the submissions
+        # are found; a run with nothing left to grade closes it unused.
+        from concurrent.futures import ThreadPoolExecutor
+        from grader.classroom.cluster import ClusterPool
+        starter = ThreadPoolExecutor(1)
+        started = starter.submit(
+            ClusterPool, course.root, workers, device, report / "logs", grading_limit_s=limit_s,
+            scheduler=scheduler, allow_unconfined=allow_unconfined,
+            allow_processes=any(ex.allow_processes for ex in exercises))
+        try:
+            return _grade_class(course, submissions, report, lambda tasks: started.result(),
+                                exercises=exercises, device=device, force=force,
+                                progress=progress, lang=lang)
+        finally:
+            starter.shutdown()
+            if started.exception() is None:
+                started.result().close()
     # The local pool's factory imports torch (seconds) while the submissions are
     # found, instead of after: a core would idle meanwhile.
     pool = Pool(course.root, workers, device, report / "logs", grading_limit_s=limit_s)
