@@ -21,9 +21,10 @@ With `--cluster local` the same class is graded a second time by
 `grade class --cluster local` (a Dask LocalCluster of --workers workers,
 grader/classroom/cluster.py; needs torch-drills[cluster]), start-up of the
 cluster included, and its time per grading is compared with the pool's.
-With `--rounds N` the pool and the cluster take turns N times (from an empty
-report folder each time) and the medians are reported: on a shared machine
-one run of either can be 20 % off.
+With `--rounds N` the pool, the cluster and the baseline take turns N times
+(from an empty report folder each time); the figures are medians and each
+ratio is taken within a round: on a shared machine one run of any of them
+can be 20 % off.
 
 Prints the rates and their ratios; writes JSON to bench/results/ (ignored by git).
 The machine's load average is recorded too: other work on the machine slows
@@ -228,14 +229,24 @@ def main() -> None:
                                       extra)
             return seconds, children_cpu_s() - cpu_before, machine_busy_s() - busy_before
 
-        # Pool and cluster take turns, so drift in the machine's load hits both alike.
-        pool_runs, cluster_runs, same_csv = [], [], True
-        for _ in range(args.rounds):
+        items = [(s, e, data) for (s, e), data in sorted(files.items())]
+        if args.baseline_sample and args.baseline_sample < len(items):
+            step = len(items) / args.baseline_sample
+            items = [items[int(i * step)] for i in range(args.baseline_sample)]
+
+        # Pool, cluster and baseline take turns, so drift in the machine's speed
+        # hits all three alike; each ratio is taken within a round.
+        pool_runs, cluster_runs, base_runs, same_csv = [], [], [], True
+        for r in range(args.rounds):
             pool_runs.append(timed("REPORT"))
             if args.cluster:
                 cluster_runs.append(timed("CLUSTER", ("--cluster", args.cluster)))
                 same_csv &= ((tmp / "CLUSTER" / "grades.csv").read_bytes()
                              == (tmp / "REPORT" / "grades.csv").read_bytes())
+            cpu_before = children_cpu_s()
+            base_s, base = run_baseline(course, tmp / f"baseline{r}", items, args.workers,
+                                        args.baseline_timeout)
+            base_runs.append((base_s, children_cpu_s() - cpu_before))
         import sqlite3
         db = sqlite3.connect(str(tmp / "REPORT" / "gradebook.sqlite"))
         ours = {(s, e): score for s, e, score in
@@ -270,14 +281,7 @@ def main() -> None:
                   f" grading{each} (target: at most 1.15); grades.csv"
                   f" {'identical' if same_csv else 'DIFFERENT'}", flush=True)
 
-        items = [(s, e, data) for (s, e), data in sorted(files.items())]
-        if args.baseline_sample and args.baseline_sample < len(items):
-            step = len(items) / args.baseline_sample
-            items = [items[int(i * step)] for i in range(args.baseline_sample)]
-        cpu_before = children_cpu_s()
-        base_s, base = run_baseline(course, tmp / "baseline", items, args.workers,
-                                    args.baseline_timeout)
-        base_cpu = children_cpu_s() - cpu_before
+        base_s, base_cpu = (statistics.median(v) for v in zip(*base_runs))
         base_rate = len(items) / base_s
         timeouts = sum(v is None for v in base.values())
         agree = sum(1 for k, v in base.items() if v is not None and abs(v - ours[k]) < 1e-9)
@@ -285,10 +289,14 @@ def main() -> None:
               f" {base_rate:.2f} gradings/s ({base_cpu / len(items):.3f} CPU s each;"
               f" {timeouts} killed at {args.baseline_timeout:g} s;"
               f" same score as grade class for {agree}/{len(items)})", flush=True)
-    ratio = ours_rate / base_rate
-    cpu_ratio = (base_cpu / len(items)) / (ours_cpu / len(ours))
+    # Within each round: the pool's rate over the baseline's, and CPU per grading likewise.
+    ratios = [(len(ours) / p[0]) / (len(items) / b[0]) for p, b in zip(pool_runs, base_runs)]
+    cpu_ratios = [(b[1] / len(items)) / (p[1] / len(ours)) for p, b in zip(pool_runs, base_runs)]
+    ratio, cpu_ratio = statistics.median(ratios), statistics.median(cpu_ratios)
     load_after = os.getloadavg()
-    print(f"ratio: {ratio:.1f}x in gradings per second (target: at least 25x);"
+    each = "" if args.rounds == 1 else " (median of the rounds': " + ", ".join(
+        f"{r:.1f}" for r in ratios) + ")"
+    print(f"ratio: {ratio:.1f}x in gradings per second{each} (target: at least 25x);"
           f" {cpu_ratio:.1f}x in CPU time per grading")
     print(f"load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f}")
 
@@ -307,7 +315,8 @@ def main() -> None:
                         "timeout_s": args.baseline_timeout,
                         "sampled": len(items) < len(files),
                         "same_score_as_grade_class": agree},
-           "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2)}
+           "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2),
+           "ratios_per_round": [round(r, 2) for r in ratios]}
     if dask is not None:
         doc["cluster"] = {"kind": args.cluster, **dask}
     print(f"wrote {write_result('class_throughput', doc)}")
