@@ -9,6 +9,7 @@
     view.py          the class as data: totals, statistics, flags
     exports.py       grades.csv, results.json, Gradescope files
     audit.py         `grade check-solutions` on the same pool
+    cluster.py       the same grading on a Dask cluster (--cluster local, --scheduler)
 
 A check process is pool.worker_main: forked by the factory for the pool, or
 `python -m grader.classroom worker ...` (__main__.py) on a Dask worker.
