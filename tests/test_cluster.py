@@ -314,6 +314,7 @@ def test_a_batch_regrades_alone_only_what_killed_its_check_process(pooled, monke
     assert sorted(o.task.id for o in outcomes) == list(range(48))   # each once
     by_student = {o.task.student: o for o in outcomes}
     assert by_student["victim"].result["status"] == "crashed"
+    assert f"{1 + cluster.CHECK_RETRIES + 1} times" in by_student["victim"].result["message"]
     assert calls["victim"] == 1 + cluster.CHECK_RETRIES + 1     # in its batch, then alone
     assert all(calls[s] == 1 and by_student[s].result["student"] == s
                for s in by_student if s != "victim")

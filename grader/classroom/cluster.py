@@ -39,7 +39,6 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -329,6 +328,12 @@ def resources_for(device: str) -> dict | None:
 
 # ------------------------------------------------------------------ the head
 
+def _raise_if_refused(error: BaseException) -> None:
+    """A worker that refuses to grade at all (another course, unconfined) stops the run."""
+    if type(error).__name__ in ("CourseMismatch", "Unconfined", "ClusterError"):
+        raise ClusterError(str(error))
+
+
 def _reply_outcome(task: Task, reply: dict) -> Outcome:
     if "result" in reply:
         return Outcome(task, result=reply["result"])
@@ -439,6 +444,7 @@ class ClusterPool:
         from distributed import as_completed
         pending = deque(tasks)
         alone: deque = deque()
+        died_in_batch: set[int] = set()   # task ids: one try more than Dask counts alone
         size = max(1, min(BATCH, len(tasks) // (4 * self.size)))
         by_key: dict = {}
         in_flight = 0
@@ -467,33 +473,32 @@ class ClusterPool:
             future = next(flow)
             group = by_key.pop(future.key)
             in_flight -= len(group)
-            if len(group) == 1 and future.key.startswith("grade-"):
-                yield self._outcome(group[0], future)
+            if len(group) == 1:      # sent alone (_submit): Dask's retries have decided
+                yield self._outcome(group[0], future, earlier=int(group[0].id in died_in_batch))
             elif future.status == "finished":
                 for task, reply in zip(group, future.result()):
                     if "died" in reply:
                         alone.append(task)
+                        died_in_batch.add(task.id)
                     else:
                         yield _reply_outcome(task, reply)
             else:
-                error = future.exception()
-                if type(error).__name__ in ("CourseMismatch", "Unconfined", "ClusterError"):
-                    raise ClusterError(str(error))
+                _raise_if_refused(future.exception())
                 alone.extend(group)
             future.release()
             yield from top_up()
 
-    def _outcome(self, task: Task, future) -> Outcome:
+    def _outcome(self, task: Task, future, earlier: int = 0) -> Outcome:
+        """`earlier`: times its check process already died on it, in a batch."""
         if future.status == "finished":
             return _reply_outcome(task, future.result())
         error = future.exception()
+        _raise_if_refused(error)
         name = type(error).__name__
-        if name in ("CourseMismatch", "Unconfined", "ClusterError"):
-            raise ClusterError(str(error))
         if name == "KilledWorker":
             why, n = _("the Dask worker died"), ALLOWED_FAILURES + 1
         elif name == "CheckProcessDied":
-            why, n = str(error), CHECK_RETRIES + 1
+            why, n = str(error), earlier + CHECK_RETRIES + 1
         else:
             return Outcome(task, error=f"grader error: {name}: {error}")
         return Outcome(task, result=stopped_result(

@@ -30,10 +30,6 @@ from pathlib import Path
 MAX_MESSAGE = 1 << 16
 WORKER_TITLE = "torch-drills-check-process"
 
-_BOOT = ("import sys; here = sys.argv.pop(); del sys.path[0];"
-         " here in sys.path or sys.path.insert(0, here);"
-         " from grader.classroom.factory import main; main(sys.argv[1:])")
-
 
 class ForkedWorker:
     """What the pool needs of a worker process (a subprocess.Popen's pid, stdin,
@@ -70,11 +66,11 @@ class WorkerFactory:
 
     @classmethod
     def start(cls, environment: dict[str, str], log) -> "WorkerFactory":
+        from grader.jail.zygote import fresh_interpreter
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        here = str(Path(__file__).resolve().parents[2])
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-c", _BOOT, str(theirs.fileno()), str(os.getpid()), here],
+                fresh_interpreter(__name__, theirs.fileno()),
                 pass_fds=[theirs.fileno()], env=environment, cwd="/",
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True)   # our Ctrl-C does not reach it directly
@@ -124,12 +120,10 @@ class WorkerFactory:
 # ------------------------------------------------------------------ the factory
 
 def main(argv: list[str]) -> None:
-    from grader.jail.zygote import die_with_parent, set_process_title
+    from grader.jail.zygote import die_with_parent, requests, set_process_title
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for `grade class` to handle
     fd, parent = int(argv[0]), int(argv[1])
-    die_with_parent()
-    if os.getppid() != parent:
-        os._exit(1)
+    die_with_parent(parent)
     # What every worker needs before it forks its zygote; nothing of the course.
     import torch  # noqa: F401
     import grader.jail.child  # noqa: F401
@@ -138,14 +132,7 @@ def main(argv: list[str]) -> None:
     children: set[int] = set()
     code = 0
     try:
-        while True:
-            try:
-                data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 3)
-            except OSError:
-                data, fds = b"", []
-            if not data:
-                break
-            request = json.loads(data)
+        for request, fds in requests(sock):
             if request["op"] == "spawn":
                 pid = _fork_worker(sock, fds, request, pool.worker_main, set_process_title)
                 children.add(pid)

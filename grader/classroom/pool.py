@@ -74,9 +74,7 @@ def worker_environment() -> dict[str, str]:
 def worker_main(course_root: str, parent_pid: int, device: str) -> None:
     """One check process: warm up, then grade each task read from stdin."""
     from grader.jail.zygote import die_with_parent
-    die_with_parent()
-    if os.getppid() != parent_pid:       # the parent died before we asked
-        os._exit(1)
+    die_with_parent(parent_pid)
     # Ctrl-C reaches the whole terminal group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Our stdout is the protocol: keep a private copy of it and point fd 1 at
@@ -204,7 +202,7 @@ class Pool:
         self.workers: dict[int, _Worker] = {}
         self.next_number = 0
         self.deaths = 0
-        self.factory: WorkerFactory | None = None   # started with the first worker
+        self.factory: WorkerFactory | None = None   # start_factory(), or the first worker
 
     # -- worker lifecycle
     def _spawn(self) -> _Worker:

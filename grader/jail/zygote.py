@@ -34,13 +34,40 @@ MAX_MESSAGE = 1 << 16
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL us when our parent dies (Linux only)."""
+def die_with_parent(parent: int | None = None) -> None:
+    """Ask the kernel to SIGKILL us when our parent dies (Linux only); with `parent`
+    (the pid that started us), exit at once if it died before we asked."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def requests(sock: socket.socket):
+    """Each (request, its file descriptors) that comes over an inherited socket pair,
+    until the other end closes it: how a zygote and the class's factory are asked."""
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 3)
+        except OSError:
+            return
+        if not data:
+            return
+        yield json.loads(data), fds
+
+
+def fresh_interpreter(module: str, fd: int) -> list[str]:
+    """The command of a fresh interpreter that runs `module`.main([fd, our pid]):
+    no script folder or working directory on its sys.path, only the folder our
+    grader package comes from, if the path lacks it."""
+    here = str(Path(__file__).resolve().parents[2])
+    boot = ("import sys; here = sys.argv.pop(); del sys.path[0];"
+            " here in sys.path or sys.path.insert(0, here);"
+            f" from {module} import main; main(sys.argv[1:])")
+    return [sys.executable, "-c", boot, str(fd), str(os.getpid()), here]
 
 
 def scrub_environment() -> None:
@@ -120,13 +147,6 @@ def zygote_environment() -> dict[str, str]:
     return env
 
 
-# The interpreter's command: no script folder or working directory on sys.path,
-# only the folder our grader package comes from, if the path lacks it.
-_BOOT = ("import sys; here = sys.argv.pop(); del sys.path[0];"
-         " here in sys.path or sys.path.insert(0, here);"
-         " from grader.jail.zygote import main; main(sys.argv[1:])")
-
-
 def start_zygote() -> ZygoteClient:
     """Start the zygote: a fresh interpreter that has never seen the course.
 
@@ -136,10 +156,9 @@ def start_zygote() -> ZygoteClient:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     sys.stdout.flush()
     sys.stderr.flush()
-    here = str(Path(__file__).resolve().parents[2])
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, str(theirs.fileno()), str(os.getpid()), here],
+            fresh_interpreter(__name__, theirs.fileno()),
             pass_fds=[theirs.fileno()], env=zygote_environment(), cwd="/",
             stdin=subprocess.DEVNULL,
             # Our stdout may be a protocol (a class worker's, --json): never the zygote's.
@@ -163,9 +182,7 @@ def main(argv: list[str]) -> None:
     code = 0
     try:
         fd, parent = int(argv[0]), int(argv[1])
-        die_with_parent()
-        if os.getppid() != parent:   # our parent died before we asked to die with it
-            os._exit(1)
+        die_with_parent(parent)
         _serve(socket.socket(fileno=fd))
     except BaseException:
         import traceback
@@ -196,9 +213,7 @@ def fork_zygote() -> ZygoteClient:
         try:
             ours.close()
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            die_with_parent()
-            if os.getppid() != parent:
-                os._exit(1)
+            die_with_parent(parent)
             _forget_the_worker()
             _serve(theirs)
         except BaseException:
@@ -265,14 +280,7 @@ def _serve(sock: socket.socket) -> None:
     os.closerange(sock.fileno() + 1, 1 << 16)
     scratch_of: dict[int, str] = {}
     finished: dict[int, dict] = {}
-    while True:
-        try:
-            data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 3)
-        except OSError:
-            data, fds = b"", []
-        if not data:
-            break
-        request = json.loads(data)
+    for request, fds in requests(sock):
         if request["op"] == "spawn":
             _preload(request["config"].get("preload") or [])
             scratch = tempfile.mkdtemp(prefix="drill-jail-")
