@@ -69,32 +69,21 @@ class Progress:
 
 
 def _write_reports(report: Path, reveal_hidden: bool) -> "ClassView":  # noqa: F821
-    from grader import report_html
-    from grader.classroom import exports, view as classview
-    from grader.classroom.gradebook import Gradebook, GradebookError
+    from grader.classroom.gradebook import GradebookError
+    from grader.classroom.reports import write_reports
     try:
-        book = Gradebook(report / "gradebook.sqlite", create=False)
+        # A student's files are written by one process per core (classroom/fanout.py).
+        return write_reports(report, reveal_hidden, processes=_cores())
     except GradebookError as e:
         raise UsageError(str(e)) from None
-    try:
-        view = classview.build(book)
-        ignored = book.meta("ignored", []) or []
-    finally:
-        book.close()
-    from grader import report_junit
-    from grader.redact import shared_student_view
-    # Gradescope files, JUnit files and pages all show the student's view of every
-    # result: built once, shared by the three.
-    view_of = shared_student_view(reveal_hidden)
-    try:
-        exports.write_all(view, report, reveal_hidden=reveal_hidden, view_of=view_of)
-        report_junit.write_class(view, report, reveal_hidden=reveal_hidden, view_of=view_of)
-        report_html.write_class_pages(view, report, reveal_hidden=reveal_hidden, ignored=ignored,
-                                      view_of=view_of)
     except OSError as e:
         raise UsageError(_("cannot write the reports in {folder}: {error}").format(
             folder=report, error=e.strerror or e)) from None
-    return view
+
+
+def _cores() -> int:
+    return (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1)
 
 
 @main.command("class")
@@ -174,8 +163,7 @@ def class_cmd(ctx, submissions, report, workers, only, device, force, reveal_hid
         raise UsageError(_("{path}: the report folder cannot be inside the submissions folder"
                            ).format(path=report))
     if workers is None:
-        workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                   else os.cpu_count() or 1)
+        workers = _cores()
     progress = Progress(workers)
     try:
         summary = grade_class(course, Path(submissions), report, exercises=exercises,

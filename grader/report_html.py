@@ -13,7 +13,6 @@ string goes through grader.safe_text (finalize), then autoescape.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import jinja2
@@ -65,6 +64,12 @@ def _environment() -> jinja2.Environment:
                        outcome_word=outcome_word, state_word=state_word, flag_word=flag_word,
                        text_of=i18n.text_of, html_lang=html_lang)
     return env
+
+
+def warm_up() -> None:
+    """Compile the class report's templates now (in a process about to fork)."""
+    for name in ("student.html", "index.html"):
+        _environment().get_template(name)
 
 
 def html_lang() -> str:
@@ -125,23 +130,3 @@ def render_student(view, student, reveal_hidden: bool, view_of=None) -> str:
     return _environment().get_template("student.html").render(
         view=view, student=student, sections=sections, reveal_hidden=reveal_hidden,
         page_title=f"{student.id}: {view.title}")
-
-
-def write_class_pages(view, report_dir: Path, *, reveal_hidden: bool = False,
-                      ignored: list[str] | None = None, view_of=None) -> None:
-    view_of = view_of or shared_student_view(reveal_hidden)
-    report_dir = Path(report_dir)
-    pages = report_dir / "students"
-    written = set()
-    for s in view.students:
-        name = f"{s.file_id}.html"
-        write_atomic(pages / name, render_student(view, s, reveal_hidden, view_of))
-        written.add(name)
-    # Pages of students who have left the class go too (only ours: *.html).
-    for old in pages.glob("*.html"):
-        if old.name not in written:
-            try:
-                os.unlink(old)
-            except OSError:
-                pass
-    write_atomic(report_dir / "index.html", render_index(view, ignored or []))

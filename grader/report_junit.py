@@ -190,25 +190,6 @@ def student_document(student, exercises, reveal_hidden: bool = False, view_of=No
     return _document(build, f"torch-drills: {student.id}")
 
 
-def write_class(view, report_dir: Path, reveal_hidden: bool = False, view_of=None) -> None:
-    """REPORT/junit/<file id>.xml for every student; files of students who left go."""
-    view_of = view_of or shared_student_view(reveal_hidden)
-    import os
-    from grader.classroom.exports import write_atomic
-    folder = Path(report_dir) / "junit"
-    current = set()
-    for s in view.students:
-        name = f"{s.file_id}.xml"
-        write_atomic(folder / name, student_document(s, view.exercises, reveal_hidden, view_of))
-        current.add(name)
-    for old in folder.glob("*.xml"):
-        if old.name not in current:
-            try:
-                os.unlink(old)
-            except OSError:
-                pass
-
-
 def write_missing(path: Path, exercise, why: str) -> None:
     """`grade exercise --junit` when there is no file to grade: one failing testcase."""
     from grader.classroom.exports import write_atomic

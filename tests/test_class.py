@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.classroom import fanout, reports
+
 from classfixture import EXERCISES, make_class, make_course, submission_paths
 from conftest import ROOT, run_grade
 
@@ -224,6 +226,25 @@ def _alive(pid: int) -> bool:
         return state != "Z"
     except OSError:
         return False
+
+
+def test_the_class_report_is_the_same_bytes_from_several_processes(graded, tmp_path):
+    one, four = tmp_path / "one", tmp_path / "four"
+    for dest, processes in ((one, 1), (four, 4)):
+        shutil.copytree(graded["report"], dest)
+        for sub in ("students", "junit", "gradescope"):
+            shutil.rmtree(dest / sub)
+        (dest / "index.html").unlink()
+        view = reports.write_reports(dest, reveal_hidden=False, processes=processes)
+    assert len(view.students) >= 4 * fanout.MIN_SHARE
+    files = sorted(p.relative_to(one) for p in one.rglob("*")
+                   if p.is_file() and p.name != "gradebook.sqlite" and "logs" not in p.parts)
+    assert files == sorted(p.relative_to(four) for p in four.rglob("*")
+                           if p.is_file() and p.name != "gradebook.sqlite"
+                           and "logs" not in p.parts)
+    for rel in files:
+        assert (one / rel).read_bytes() == (four / rel).read_bytes(), rel
+    assert not list(four.rglob("*.tmp"))
 
 
 def test_sigkill_then_resume_gives_the_same_grades_csv(graded, tmp_path):

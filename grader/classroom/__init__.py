@@ -8,6 +8,8 @@
     flags.py         what an instructor should look at (timeouts, crashes, tampering)
     view.py          the class as data: totals, statistics, flags
     exports.py       grades.csv, results.json, Gradescope files
+    reports.py       every file of a class report, rendered again from the gradebook
+    fanout.py        the students' files shared with forked copies of the process
     audit.py         `grade check-solutions` on the same pool
     cluster.py       the same grading on a Dask cluster (--cluster local, --scheduler)
 

@@ -167,25 +167,3 @@ def gradescope_results(student, exercises, reveal_hidden: bool = False, view_of=
     return {"score": round(student.total, 4), "max_score": student.max_total,
             "execution_time": int(round(seconds)), "output": "\n".join(output),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
-
-
-def write_all(view, report_dir: Path, reveal_hidden: bool = False, view_of=None) -> None:
-    view_of = view_of or shared_student_view(reveal_hidden)
-    report_dir = Path(report_dir)
-    write_atomic(report_dir / "grades.csv", grades_csv(view))
-    write_atomic(report_dir / "results.json", results_json(view))
-    folder = report_dir / "gradescope"
-    for s in view.students:
-        write_atomic(folder / s.file_id / "results.json",
-                     json.dumps(gradescope_results(s, view.exercises, reveal_hidden, view_of),
-                                ensure_ascii=False) + "\n")
-    # A student who left, or whose file id changed (a new name that would have
-    # collided with it): their old file goes, so no folder holds another's grade.
-    current = {s.file_id for s in view.students}
-    for old in folder.glob("*/results.json"):
-        if old.parent.name not in current:
-            try:
-                os.unlink(old)
-                os.rmdir(old.parent)
-            except OSError:
-                pass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.classroom import flags
+from grader.classroom import flags, reports
 from grader.classroom.gradebook import Gradebook
 from grader.classroom.pool import Pool, Task
 from grader.classroom.submissions import NotReadable, discover, read_regular
@@ -106,6 +106,9 @@ def _grade_class(course, submissions: Path, report: Path, start_pool, *, exercis
             if left[s.id] == 0:
                 progress.student_done(s.id, _cells(book, s.id))
         if tasks:
+            # The reports come after the last grading, on this one process: what they
+            # import and compile is done now, while the check processes start.
+            reports.warm_up()
             pool = start_pool(tasks)
             try:
                 for outcome in pool.run(tasks):
