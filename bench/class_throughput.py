@@ -54,13 +54,18 @@ from classfixture import EXERCISES, make_class, make_course, submission_paths  #
 from common import children_cpu_s, machine, machine_busy_s, write_result  # noqa: E402
 
 BASELINE_PLUGIN = '''
-"""The naive grader: the student's module lives in the process that runs the checks."""
-import importlib.util, json, math, os
-import numpy as np
+"""The naive grader: the student's module lives in the process that runs the checks.
+
+It gives the checks what grader/plugin.py gives them (`student`, `case`, the
+builders, claims on returned tensors), with none of the isolation: every call
+is a plain Python call.
+"""
+import importlib.util, json, os
 import pytest
 import torch
 from grader.cases import Case, seed_for
-from grader.proxy import CallInfo, TensorMeta
+from grader.jail.builders.core import BUILDERS, Claimed
+from grader.proxy import CallInfo, Claim, StudentError, TensorClaims
 
 SUBMISSION, SALT, EXERCISE = (os.environ["DRILL_SUBMISSION"], os.environ["DRILL_SALT"],
                               os.environ["DRILL_EXERCISE"])
@@ -73,19 +78,35 @@ except BaseException as e:
     MODULE, LOAD_ERROR = None, e
 
 
-def _attach(value):
+def _claims(t):
+    grad_fn = t.grad_fn
+    return TensorClaims(device=str(t.device), requires_grad=t.requires_grad,
+                        is_leaf=t.is_leaf, type_name=type(t).__name__,
+                        grad_fn=type(grad_fn).__name__ if grad_fn is not None else None,
+                        expanded=any(st == 0 and n > 1 for st, n in zip(t.stride(), t.shape)))
+
+
+def _back(value):
+    """What the check sees of a returned value: tensors with their claims, reports as Claims."""
     if isinstance(value, torch.Tensor):
         try:
-            value._drill_meta = TensorMeta(device=str(value.device),
-                requires_grad=value.requires_grad, is_leaf=value.is_leaf,
-                grad_fn=type(value.grad_fn).__name__ if value.grad_fn is not None else None,
-                type_name=type(value).__name__)
+            value._drill_meta = _claims(value)
         except Exception:
             pass
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _attach(v)
+        return value
+    if isinstance(value, Claimed):
+        return Claim(value.value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_back(v) for v in value)
     return value
+
+
+def _call(where, f, args, kwargs):
+    try:
+        return _back(f(*args, **kwargs))
+    except Exception as e:
+        raise StudentError(where, {"type": type(e).__name__, "message": str(e),
+                                   "not_implemented": isinstance(e, NotImplementedError)}) from None
 
 
 class NaiveStudent:
@@ -97,14 +118,13 @@ class NaiveStudent:
         value = getattr(self._module, name)
         if not callable(value):
             return value
-        return lambda *a, **k: _attach(value(*a, **k))
+        return lambda *a, **k: _call(f"{name}()", value, a, k)
 
     def has(self, name):
         return hasattr(self._module, name)
 
-    def evaluate(self, expr, **values):
-        return eval(expr, {"torch": torch, "nn": torch.nn, "F": torch.nn.functional,
-                           "np": np, "math": math, **values})
+    def build(self, name, *args, **kwargs):
+        return _call(name, BUILDERS[name], args, kwargs)
 
 
 @pytest.fixture
@@ -175,7 +195,8 @@ def run_baseline(course: Path, work: Path, items, workers: int, timeout_s: float
         checks = course / "exercises" / slug / "checks"
         files = sorted(str(p) for p in checks.glob("*.py")
                        if p.name.startswith(("public_", "hidden_")))
-        env = {**os.environ, "PYTHONPATH": f"{plugin_dir}{os.pathsep}{ROOT}",
+        # The checks import their support module from their own folder.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, (plugin_dir, ROOT, checks))),
                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "DRILL_SUBMISSION": str(path),
                "DRILL_SALT": salt, "DRILL_EXERCISE": slug,
                "DRILL_RESULT": str(folder / "result.json")}

@@ -46,6 +46,7 @@ import uuid
 from collections import deque
 from pathlib import Path
 
+from grader.classroom.factory import FactoryDoor, WorkerFactory
 from grader.classroom.pool import (STARTUP_S, Outcome, Task, stopped_result, worker_command,
                                     worker_environment)
 from grader.i18n import _
@@ -143,11 +144,13 @@ class CheckProcess(_PluginBase):
     idempotent = False
 
     def __init__(self, files: dict[str, bytes], digest: str, device: str,
-                 allow_processes: bool):
+                 allow_processes: bool, door: str | None = None):
         self.files = files
         self.digest = digest
         self.device = device
         self.allow_processes = allow_processes
+        # A LocalCluster's: the command's factory (factory.FactoryDoor), on this machine.
+        self.door = door
 
     # -- lifecycle (called by the Dask worker)
     def setup(self, worker):
@@ -179,11 +182,24 @@ class CheckProcess(_PluginBase):
         self.events = queue.Queue()
         self.ready = False
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                worker_command(self.folder, self.device), env=worker_environment(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                start_new_session=True)
+            self.proc = self._forked(log)
+            if self.proc is None:
+                self.proc = subprocess.Popen(
+                    # pin: a core of its own, if this machine has one left (cores.py)
+                    worker_command(self.folder, self.device, pin=True),
+                    env=worker_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=log, start_new_session=True)
         threading.Thread(target=self._read, args=(self.proc, self.events), daemon=True).start()
+
+    def _forked(self, log):
+        """A check process forked by the command's factory, or None (start our own)."""
+        if not self.door:
+            return None
+        try:
+            factory = WorkerFactory.through(self.door)
+            return factory.spawn(self.folder, self.device, log, pin=True)
+        except OSError:
+            return None   # the door is gone (the command ended, or another machine)
 
     @staticmethod
     def _read(proc, events) -> None:
@@ -206,6 +222,8 @@ class CheckProcess(_PluginBase):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if getattr(proc, "factory", None) is not None:
+            proc.factory.close()   # our line to the command's factory (FactoryDoor)
 
     def _next(self, deadline: float):
         """The next message of the check process, "died", or "late" past the deadline."""
@@ -348,33 +366,46 @@ class ClusterPool:
                  allow_unconfined: bool = False, allow_processes: bool = False,
                  window: int | None = None):
         require_distributed()
-        import dask
-        from distributed import Client
         self.device = device
         self.grading_limit_s = float(grading_limit_s)
         self.allow_unconfined = allow_unconfined
         self.log_dir = Path(log_dir)
         self.cluster = None
+        self.factory = self.door = None
+        local = scheduler in (None, "", "local")
+        if local:
+            # Its workers are on this machine: their check processes are forked by one
+            # factory, which imports torch while Dask starts (factory.FactoryDoor).
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.log_dir / "factory.log", "ab") as factory_log:
+                self.factory = WorkerFactory.start(worker_environment(), factory_log)
+            self.door = FactoryDoor(self.factory)
+        import dask
+        from distributed import Client
         self.token = uuid.uuid4().hex[:12]
         files = course_files(course_root)
         self.digest = course_hash(files)
+        plugin = CheckProcess(files, self.digest, device, allow_processes,
+                              door=self.door.path if self.door else None)
         try:
-            if scheduler in (None, "", "local"):
+            if local:
                 from distributed import LocalCluster
                 dask.config.set(LOCAL_DASK_CONFIG)
+                # plugins=: each worker starts its check process as it starts, not
+                # after this client has connected and registered the plugin.
                 self.cluster = LocalCluster(
                     n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
                     dashboard_address=None, resources=resources_for(device),
-                    silence_logs=40, local_directory=str(self.log_dir / "dask"))
+                    silence_logs=40, local_directory=str(self.log_dir / "dask"),
+                    plugins={plugin})
                 self.client = Client(self.cluster, set_as_default=False)
             else:
                 self.client = Client(scheduler, timeout=30, set_as_default=False)
+                self.client.register_plugin(plugin, name=PLUGIN)
         except (OSError, TimeoutError) as e:
             self.close()
             raise ClusterError(_("cannot reach the Dask scheduler {address}: {error}").format(
                 address=scheduler, error=e)) from None
-        self.client.register_plugin(CheckProcess(files, self.digest, device, allow_processes),
-                                    name=PLUGIN)
         if not allow_unconfined:
             missing = self.client.run(worker_confinement, allow_processes)
             bad = {w: m for w, m in missing.items() if m}
@@ -400,6 +431,13 @@ class ClusterPool:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+        # After the workers: the check processes it forked die with it.
+        if self.door is not None:
+            self.door.close()
+            self.door = None
+        if self.factory is not None:
+            self.factory.close()
+            self.factory = None
 
     def _read(self, task: Task) -> tuple[bytes | None, str]:
         from grader.classroom.submissions import NotReadable, read_regular

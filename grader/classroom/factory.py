@@ -9,7 +9,7 @@ A forked worker forks its own zygote first thing, before it reads the course,
 so a jail holds what it held when every worker was a fresh interpreter.
 
 It talks only over an inherited socket pair, as the zygote does:
-    {"op": "spawn", "course_root", "device"} + fds [stdin, stdout, stderr] -> {"pid": n}
+    {"op": "spawn", "course_root", "device", "pin"} + fds [stdin, stdout, stderr] -> {"pid": n}
     {"op": "poll", "pid": n}        -> {"code": c} (null while it runs)
 A worker asks the kernel to kill it when the factory dies; the factory dies
 with the `grade class` that started it.
@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 MAX_MESSAGE = 1 << 16
+STARTUP_S = 30          # seconds to reach another process's factory (WorkerFactory.through)
 WORKER_TITLE = "torch-drills-check-process"
 
 
@@ -84,14 +85,18 @@ class WorkerFactory:
             reply = self.sock.recv(MAX_MESSAGE)
         if not reply:
             raise OSError("the check processes' factory died")
-        return json.loads(reply)
+        reply = json.loads(reply)
+        if "error" in reply:
+            raise OSError(reply["error"])
+        return reply
 
-    def spawn(self, course_root: Path, device: str, log) -> ForkedWorker:
-        """A new worker, with pipes for its stdin and stdout and `log` as its stderr."""
+    def spawn(self, course_root: Path, device: str, log, pin: bool = False) -> ForkedWorker:
+        """A new worker, with pipes for its stdin and stdout and `log` as its stderr;
+        `pin`: it claims a core of its own (grader/classroom/cores.py)."""
         to_worker, from_worker = os.pipe(), os.pipe()
         try:
             pid = self._ask({"op": "spawn", "course_root": str(Path(course_root).resolve()),
-                             "device": device},
+                             "device": device, "pin": bool(pin)},
                             [to_worker[0], from_worker[1], log.fileno()])["pid"]
         except BaseException:
             for fd in (*to_worker, *from_worker):
@@ -108,13 +113,83 @@ class WorkerFactory:
         except OSError:
             return -signal.SIGKILL   # the factory is gone, and its workers with it
 
+    @classmethod
+    def through(cls, door: str) -> "WorkerFactory":
+        """The factory of another process on this machine, through its FactoryDoor."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            sock.settimeout(STARTUP_S)
+            sock.connect(door)
+            sock.settimeout(None)
+        except OSError:
+            sock.close()
+            raise
+        return cls(None, sock)
+
     def close(self) -> None:
         self.sock.close()   # it stops at end of file, killing what is left
+        if self.proc is None:
+            return          # another process's factory (through()): it closes it
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class FactoryDoor:
+    """The factory, open to the other processes of this user on this machine.
+
+    A LocalCluster's Dask workers are processes of their own: each used to start
+    a check process that imported torch itself, seconds after the command
+    started. Through this door (a Unix socket in a folder only we can enter)
+    they ask the command's factory instead, which started at once and imports
+    torch once. It passes on "spawn" and "poll" only; a check process it forks
+    is the factory's child, stops when its Dask worker's pipes close, and dies
+    with the factory.
+    """
+
+    def __init__(self, factory: WorkerFactory):
+        import tempfile
+        self.factory = factory
+        self.folder = tempfile.mkdtemp(prefix="torch-drills-factory-")   # mode 0700
+        self.path = os.path.join(self.folder, "door")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.listener.bind(self.path)
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.listener.accept()
+            except OSError:
+                return   # closed
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        from grader.jail.zygote import requests
+        with conn:
+            for request, fds in requests(conn):
+                try:
+                    if request.get("op") in ("spawn", "poll"):
+                        reply = self.factory._ask(request, fds)
+                    else:
+                        reply = {"error": "unknown op"}
+                except OSError:
+                    reply = {"error": "the check processes' factory died"}
+                finally:
+                    for fd in fds:
+                        os.close(fd)
+                try:
+                    conn.send(json.dumps(reply).encode())
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        import shutil
+        self.listener.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ the factory
@@ -187,7 +262,8 @@ def _fork_worker(control: socket.socket, fds: list[int], request: dict, worker_m
             sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
             sys.stdout = open(1, "w", closefd=False)
             sys.stderr = open(2, "w", closefd=False)
-            worker_main(request["course_root"], parent, request["device"])
+            worker_main(request["course_root"], parent, request["device"],
+                        bool(request.get("pin")))
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else 1
         except BaseException:

@@ -59,9 +59,9 @@ def _send(stream, message: dict) -> None:
     stream.flush()
 
 
-def worker_command(course_root: Path, device: str) -> list[str]:
+def worker_command(course_root: Path, device: str, pin: bool = False) -> list[str]:
     return [sys.executable, "-m", "grader.classroom", "worker", str(Path(course_root).resolve()),
-            str(os.getpid()), device]
+            str(os.getpid()), device, *(["pin"] if pin else [])]
 
 
 def worker_environment() -> dict[str, str]:
@@ -71,10 +71,14 @@ def worker_environment() -> dict[str, str]:
     return zygote_environment()
 
 
-def worker_main(course_root: str, parent_pid: int, device: str) -> None:
-    """One check process: warm up, then grade each task read from stdin."""
+def worker_main(course_root: str, parent_pid: int, device: str, pin: bool = False) -> None:
+    """One check process: warm up, then grade each task read from stdin; with `pin`, on a
+    core of its own where one is free (grader/classroom/cores.py)."""
     from grader.jail.zygote import die_with_parent
     die_with_parent(parent_pid)
+    if pin:
+        from grader.classroom import cores
+        cores.claim()   # before the zygote is forked: it and its jails inherit the core
     # Ctrl-C reaches the whole terminal group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Our stdout is the protocol: keep a private copy of it and point fd 1 at
@@ -229,7 +233,11 @@ class Pool:
         for attempt in range(2):
             self.start_factory()
             try:
-                return self.factory.spawn(self.course_root, self.device, log)
+                # A core each while there are enough; more workers than cores would
+                # queue behind each other on a pinned one.
+                pin = self.size <= len(os.sched_getaffinity(0)) \
+                    if hasattr(os, "sched_getaffinity") else False
+                return self.factory.spawn(self.course_root, self.device, log, pin)
             except OSError:
                 self.factory.close()
                 self.factory = None
