@@ -219,6 +219,21 @@ def run_baseline(course: Path, work: Path, items, workers: int, timeout_s: float
     return elapsed, results
 
 
+def _full_marks(course: Path, slug: str) -> float:
+    """The points of every check of an exercise (@points, 1 by default), from its check files."""
+    import ast
+    total = 0.0
+    for path in sorted((course / "exercises" / slug / "checks").glob("*.py")):
+        if not path.name.startswith(("public_", "hidden_")):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("check_"):
+                points = [d.args[0].value for d in node.decorator_list
+                          if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "points"]
+                total += float(points[0]) if points else 1.0
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=200)
@@ -254,6 +269,18 @@ def main() -> None:
         if args.baseline_sample and args.baseline_sample < len(items):
             step = len(items) / args.baseline_sample
             items = [items[int(i * step)] for i in range(args.baseline_sample)]
+
+        # A baseline that cannot run the checks (its plugin no longer imports, say)
+        # scores 0 in a fraction of a second, and its rate means nothing: each
+        # exercise's reference solution must get full marks from it first.
+        _, scores = run_baseline(course, tmp / "baseline-check", [
+            ("reference", slug, (course / "solutions" / f"{slug}.py").read_bytes())
+            for slug in EXERCISES], args.workers, args.baseline_timeout)
+        full = {slug: _full_marks(course, slug) for slug in EXERCISES}
+        wrong = {slug: score for (_, slug), score in scores.items() if score != full[slug]}
+        if wrong:
+            sys.exit(f"the baseline does not grade the reference solutions fully ({wrong},"
+                     f" full marks {full}): fix BASELINE_PLUGIN before timing it")
 
         # Pool, cluster and baseline take turns, so drift in the machine's speed
         # hits all three alike; each ratio is taken within a round.
