@@ -32,11 +32,13 @@ PYTEST_INI = Path(__file__).with_name("pytest_checks.ini")
 
 # pytest plugins a grading has no use for. unraisableexception/threadexception
 # collect garbage around every check; the terminal reporter would keep every
-# report of a resident session (grader.resident) for a summary nobody reads.
+# report of a resident session (grader.resident) for a summary nobody reads;
+# unittest wraps every report (checks are functions: python_classes is empty);
+# debugging serves only --pdb.
 UNUSED_PYTEST_PLUGINS = [
     arg for name in ("terminal", "cacheprovider", "warnings", "stepwise", "logging", "faulthandler",
                      "junitxml", "doctest", "pastebin", "legacypath", "unraisableexception",
-                     "threadexception", "setuponly", "setupplan")
+                     "threadexception", "setuponly", "setupplan", "unittest", "debugging")
     for arg in ("-p", f"no:{name}")
 ]
 
