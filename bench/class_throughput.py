@@ -219,21 +219,6 @@ def run_baseline(course: Path, work: Path, items, workers: int, timeout_s: float
     return elapsed, results
 
 
-def _full_marks(course: Path, slug: str) -> float:
-    """The points of every check of an exercise (@points, 1 by default), from its check files."""
-    import ast
-    total = 0.0
-    for path in sorted((course / "exercises" / slug / "checks").glob("*.py")):
-        if not path.name.startswith(("public_", "hidden_")):
-            continue
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("check_"):
-                points = [d.args[0].value for d in node.decorator_list
-                          if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "points"]
-                total += float(points[0]) if points else 1.0
-    return total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=200)
@@ -276,7 +261,8 @@ def main() -> None:
         _, scores = run_baseline(course, tmp / "baseline-check", [
             ("reference", slug, (course / "solutions" / f"{slug}.py").read_bytes())
             for slug in EXERCISES], args.workers, args.baseline_timeout)
-        full = {slug: _full_marks(course, slug) for slug in EXERCISES}
+        from grader.course import load_course
+        full = {slug: load_course(course).find(slug).points for slug in EXERCISES}
         wrong = {slug: score for (_, slug), score in scores.items() if score != full[slug]}
         if wrong:
             sys.exit(f"the baseline does not grade the reference solutions fully ({wrong},"

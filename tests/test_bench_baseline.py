@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from classfixture import EXERCISES, make_course
+from grader.course import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -25,5 +26,5 @@ def test_the_baseline_gives_the_reference_full_marks_and_a_starter_none(tmp_path
               for slug in EXERCISES]
     _, scores = bench.run_baseline(course, tmp_path / "baseline", items, 2, 120)
     for slug in EXERCISES:
-        assert scores[(f"ref-{slug}", slug)] == bench._full_marks(course, slug) > 0
+        assert scores[(f"ref-{slug}", slug)] == load_course(course).find(slug).points > 0
         assert scores[(f"starter-{slug}", slug)] == 0.0

@@ -197,9 +197,13 @@ class CheckProcess(_PluginBase):
             return None
         try:
             factory = WorkerFactory.through(self.door)
-            return factory.spawn(self.folder, self.device, log, pin=True)
         except OSError:
             return None   # the door is gone (the command ended, or another machine)
+        try:
+            return factory.spawn(self.folder, self.device, log, pin=True)
+        except OSError:
+            factory.close()
+            return None
 
     @staticmethod
     def _read(proc, events) -> None:
